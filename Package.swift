@@ -1,0 +1,106 @@
+// swift-tools-version: 6.0
+// r1audit: audit a base model before R1-Zero-like RL, then run that RL (Dr. GRPO).
+// The module map and its dependency direction are documented in docs/ARCHITECTURE.md.
+import PackageDescription
+import Foundation
+
+/// Every library target with its in-package dependencies (bottom to top, never back).
+let modules: [(name: String, deps: [String])] = [
+    ("Inference", []),
+    ("Tensors", ["COpenBLAS"]),
+    ("Checkpoints", ["Tensors"]),
+    ("Tokenizers", []),
+    ("Models", ["Tensors", "Checkpoints", "Tokenizers"]),
+    ("Engine", ["Models", "Tokenizers", "Checkpoints", "Tensors", "Inference"]),
+    ("Endpoint", ["Inference"]),
+    ("Server", ["Inference"]),
+    ("Datasets", []),
+    ("Prompts", []),
+    ("Grading", []),
+    ("RunStore", ["Inference"]),
+    ("Analyses", ["Inference", "Datasets", "Prompts", "Grading", "RunStore"]),
+    ("Training", ["Tensors", "Checkpoints", "Models", "Tokenizers", "Engine", "Inference", "Grading", "Datasets", "Prompts", "RunStore"]),
+    ("Reports", ["Analyses", "RunStore"]),
+    ("TestSupport", ["Tensors", "Checkpoints", "Models", "Tokenizers", "Inference"]),
+]
+
+/// External products each module uses.
+let external: [String: [Target.Dependency]] = [
+    "Endpoint": [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+    "Server": [.product(name: "Hummingbird", package: "hummingbird")],
+    "RunStore": [.product(name: "GRDB", package: "GRDB.swift")],
+    "Reports": [.product(name: "Mustache", package: "swift-mustache")],
+]
+
+/// Test targets: module tests mirror the modules; each lists what it imports.
+let testTargets: [(name: String, deps: [String])] = [
+    ("InferenceTests", ["Inference"]),
+    ("TensorsTests", ["Tensors", "TestSupport"]),
+    ("CheckpointsTests", ["Checkpoints", "Tensors", "TestSupport"]),
+    ("TokenizersTests", ["Tokenizers", "TestSupport"]),
+    ("ModelsTests", ["Models", "Checkpoints", "Tensors", "TestSupport"]),
+    ("EngineTests", ["Engine", "Models", "Tokenizers", "Inference", "TestSupport"]),
+    ("EndpointTests", ["Endpoint", "Inference"]),
+    ("ServerTests", ["Server", "Endpoint", "Inference"]),
+    ("DatasetsTests", ["Datasets"]),
+    ("PromptsTests", ["Prompts"]),
+    ("GradingTests", ["Grading"]),
+    ("RunStoreTests", ["RunStore", "Inference"]),
+    ("AnalysesTests", ["Analyses", "Inference", "Datasets", "Prompts", "Grading", "RunStore"]),
+    ("TrainingTests", ["Training", "Engine", "Models", "Tensors", "Inference", "Grading", "TestSupport"]),
+    ("ReportsTests", ["Reports", "Analyses", "RunStore"]),
+    ("CLITests", ["R1AuditCLI"]),
+    ("IntegrationTests", ["R1AuditCLI", "Engine", "Models", "Tokenizers", "Inference", "Endpoint", "Server", "Grading", "TestSupport"]),
+]
+
+// R1AUDIT_ONLY=Grading,Tokenizers builds just those modules, what they need, and their tests
+// (used while developing one module with its own --scratch-path; CI and users never set it).
+let only: Set<String>? = ProcessInfo.processInfo.environment["R1AUDIT_ONLY"].map {
+    Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+}
+let depsOf = Dictionary(uniqueKeysWithValues: modules.map { ($0.name, $0.deps) })
+func closure(_ roots: Set<String>) -> Set<String> {
+    var seen = Set<String>(), stack = Array(roots)
+    while let n = stack.popLast() { if seen.insert(n).inserted { stack += depsOf[n] ?? [] } }
+    return seen
+}
+let selectedTests = testTargets.filter { t in only.map { $0.contains(t.name) || $0.contains(String(t.name.dropLast(5))) } ?? true }
+let selectedModules: Set<String> = only.map { closure($0.union(selectedTests.flatMap(\.deps))) } ?? Set(modules.map(\.name) + ["R1AuditCLI"])
+let wantCLI = selectedModules.contains("R1AuditCLI")
+
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let numericModules: Set<String> = ["Tensors", "Checkpoints", "Models", "Engine", "Training", "Tokenizers", "Grading"]
+
+var targets: [Target] = [
+    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                   providers: [.apt(["libopenblas-dev"])]),
+]
+for m in modules where selectedModules.contains(m.name) {
+    targets.append(.target(name: m.name,
+                           dependencies: m.deps.map { .target(name: $0) } + (external[m.name] ?? []),
+                           swiftSettings: numericModules.contains(m.name) ? fast : []))
+}
+if wantCLI {
+    targets.append(.target(name: "R1AuditCLI",
+                           dependencies: modules.filter { $0.name != "TestSupport" }.map { .target(name: $0.name) }
+                               + [.product(name: "ArgumentParser", package: "swift-argument-parser")]))
+    targets.append(.executableTarget(name: "r1audit", dependencies: ["R1AuditCLI"]))
+}
+for t in selectedTests where t.deps.allSatisfy({ selectedModules.contains($0) }) {
+    targets.append(.testTarget(name: t.name, dependencies: t.deps.map { .target(name: $0) },
+                               exclude: t.name == "CLITests" ? ["Snapshots"] : []))
+}
+
+let package = Package(
+    name: "r1audit",
+    platforms: [.macOS(.v14)],
+    products: wantCLI ? [.executable(name: "r1audit", targets: ["r1audit"])] : [],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: targets
+)

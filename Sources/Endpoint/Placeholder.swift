@@ -1,0 +1,1 @@
+// Endpoint: placeholder so the target builds; replace with the module's first real file.

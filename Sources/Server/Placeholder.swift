@@ -1,0 +1,1 @@
+// Server: placeholder so the target builds; replace with the module's first real file.

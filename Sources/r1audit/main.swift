@@ -1,0 +1,3 @@
+import R1AuditCLI
+
+await R1Audit.main()

@@ -9,7 +9,7 @@ let modules: [(name: String, deps: [String])] = [
     ("Inference", []),
     ("Tensors", ["COpenBLAS"]),
     ("Checkpoints", ["Tensors"]),
-    ("Tokenizers", []),
+    ("Tokenizers", ["Checkpoints"]),
     ("Models", ["Tensors", "Checkpoints", "Tokenizers"]),
     ("Engine", ["Models", "Tokenizers", "Checkpoints", "Tensors", "Inference"]),
     ("Endpoint", ["Inference"]),
@@ -18,7 +18,8 @@ let modules: [(name: String, deps: [String])] = [
     ("Prompts", []),
     ("Grading", []),
     ("RunStore", ["Inference"]),
-    ("Analyses", ["Inference", "Datasets", "Prompts", "Grading", "RunStore"]),
+    ("Sampling", ["Inference", "Datasets", "Prompts", "RunStore"]),
+    ("Analyses", ["Inference", "Datasets", "Prompts", "Grading", "RunStore", "Sampling"]),
     ("Training", ["Tensors", "Checkpoints", "Models", "Tokenizers", "Engine", "Inference", "Grading", "Datasets", "Prompts", "RunStore"]),
     ("Reports", ["Analyses", "RunStore"]),
     ("TestSupport", ["Tensors", "Checkpoints", "Models", "Tokenizers", "Inference"]),
@@ -37,7 +38,7 @@ let testTargets: [(name: String, deps: [String])] = [
     ("InferenceTests", ["Inference"]),
     ("TensorsTests", ["Tensors", "TestSupport"]),
     ("CheckpointsTests", ["Checkpoints", "Tensors", "TestSupport"]),
-    ("TokenizersTests", ["Tokenizers", "TestSupport"]),
+    ("TokenizersTests", ["Tokenizers", "Checkpoints", "TestSupport"]),
     ("ModelsTests", ["Models", "Checkpoints", "Tensors", "TestSupport"]),
     ("EngineTests", ["Engine", "Models", "Tokenizers", "Inference", "TestSupport"]),
     ("EndpointTests", ["Endpoint", "Inference"]),
@@ -46,7 +47,8 @@ let testTargets: [(name: String, deps: [String])] = [
     ("PromptsTests", ["Prompts"]),
     ("GradingTests", ["Grading"]),
     ("RunStoreTests", ["RunStore", "Inference"]),
-    ("AnalysesTests", ["Analyses", "Inference", "Datasets", "Prompts", "Grading", "RunStore"]),
+    ("SamplingTests", ["Sampling", "Inference", "Datasets", "Prompts", "RunStore"]),
+    ("AnalysesTests", ["Analyses", "Sampling", "Inference", "Datasets", "Prompts", "Grading", "RunStore"]),
     ("TrainingTests", ["Training", "Engine", "Models", "Tensors", "Inference", "Grading", "TestSupport"]),
     ("ReportsTests", ["Reports", "Analyses", "RunStore"]),
     ("CLITests", ["R1AuditCLI"]),
@@ -65,8 +67,11 @@ func closure(_ roots: Set<String>) -> Set<String> {
     return seen
 }
 let selectedTests = testTargets.filter { t in only.map { $0.contains(t.name) || $0.contains(String(t.name.dropLast(5))) } ?? true }
-let selectedModules: Set<String> = only.map { closure($0.union(selectedTests.flatMap(\.deps))) } ?? Set(modules.map(\.name) + ["R1AuditCLI"])
-let wantCLI = selectedModules.contains("R1AuditCLI")
+let allModules = Set(modules.map(\.name) + ["R1AuditCLI"])
+let requested: Set<String> = only.map { closure($0.union(selectedTests.flatMap(\.deps))) } ?? allModules
+// The CLI imports every module, so asking for it (or CLITests/IntegrationTests) selects them all.
+let wantCLI = requested.contains("R1AuditCLI")
+let selectedModules = wantCLI ? allModules : requested
 
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 let numericModules: Set<String> = ["Tensors", "Checkpoints", "Models", "Engine", "Training", "Tokenizers", "Grading"]

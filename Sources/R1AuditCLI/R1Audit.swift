@@ -14,6 +14,7 @@ public struct R1Audit: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            Bench.self,
             // Each module's commands are listed here, one line each.
         ]
     )

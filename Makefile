@@ -1,0 +1,38 @@
+# r1audit: build, test and run the main job. `make help` lists the targets.
+SWIFT ?= swift
+CONFIG ?= release
+BIN := .build/$(CONFIG)/r1audit
+APT_PACKAGES := libopenblas-dev libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config
+
+.PHONY: help deps build test test-fast audit models clean
+
+help:
+	@echo "make deps    install the Debian packages the build needs (needs root or sudo)"
+	@echo "make build   build r1audit ($(CONFIG))"
+	@echo "make test    run every test: unit tiers and the SmolLM2 integration tier"
+	@echo "make audit   the main job: audit the embedded default model on the built-in questions, write the report"
+
+# Installs only what is missing, so it is cheap on a machine that has everything.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing:$$missing"; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+models:
+	scripts/fetch-models smollm2
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+# Tests run in release with testability on, so the real-model tier runs at engine speed.
+test: deps models
+	$(SWIFT) test -c $(CONFIG) -Xswiftc -enable-testing
+
+audit: build models
+	$(BIN) audit --run default
+	$(BIN) report default
+
+clean:
+	rm -rf .build

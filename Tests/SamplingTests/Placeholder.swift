@@ -1,0 +1,1 @@
+// placeholder so the test target builds; replace with real tests.

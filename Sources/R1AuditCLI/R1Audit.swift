@@ -15,6 +15,12 @@ public struct R1Audit: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Bench.self,
+            ExportCommand.self,
+            AuditCommand.self,
+            AnswerabilityCommand.self,
+            ExploreCommand.self,
+            EvaluateCommand.self,
+            ReflectionCommand.self,
             // Each module's commands are listed here, one line each.
         ]
     )

@@ -1,0 +1,36 @@
+// The one error type of the Analyses module (docs/ARCHITECTURE-GUIDE style rule 5): every case
+// names the argument, file or key involved and says what to do.
+import Foundation
+
+/// Everything that can go wrong while computing or orchestrating an audit analysis.
+public enum AnalysesError: Error, Sendable, Equatable, LocalizedError {
+    /// An argument is out of range (`name` = the argument, `value` = what was given).
+    case invalidArgument(name: String, value: String, expected: String)
+    /// A keyword file could not be read or holds no keywords.
+    case keywordFile(path: String, reason: String)
+    /// A benchmark set named in a suite has no JSONL file in the datasets folder.
+    case datasetMissing(set: String, path: String)
+    /// An analysis was given no questions.
+    case noQuestions(source: String)
+    /// A stored metrics payload could not be decoded.
+    case storedResult(key: String, reason: String)
+    /// The judge backend's stream ended without a reply for one item.
+    case judgeIncomplete(kind: String, index: Int, judge: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .invalidArgument(name, value, expected):
+            return "invalid \(name) '\(value)': expected \(expected)."
+        case let .keywordFile(path, reason):
+            return "keyword file \(path): \(reason). Give one keyword per line (lines starting with # are comments)."
+        case let .datasetMissing(set, path):
+            return "benchmark set '\(set)' not found at \(path). Point --datasets at a folder holding \(set).jsonl."
+        case let .noQuestions(source):
+            return "no questions in \(source). Check the file or lower --skip/--offset."
+        case let .storedResult(key, reason):
+            return "stored result '\(key)' could not be decoded (\(reason)). Re-run the analysis with a new --run name."
+        case let .judgeIncomplete(kind, index, judge):
+            return "judge \(judge) returned no \(kind) reply for item \(index). Check the judge endpoint, then rerun (replies so far are cached)."
+        }
+    }
+}

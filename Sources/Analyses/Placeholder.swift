@@ -1,1 +1,0 @@
-// Analyses: placeholder so the target builds; replace with the module's first real file.

@@ -1,0 +1,68 @@
+// GGML tensor types and their block layouts, as in llama.cpp ggml/include/ggml.h (enum ggml_type)
+// and ggml/src/ggml-common.h (block_q4_0 … block_q6_K).
+
+/// A GGML tensor element type. Raw values are the on-disk ids.
+public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
+    case f32 = 0, f16 = 1, q4_0 = 2, q4_1 = 3, q5_0 = 6, q5_1 = 7, q8_0 = 8, q8_1 = 9
+    case q2_K = 10, q3_K = 11, q4_K = 12, q5_K = 13, q6_K = 14, q8_K = 15
+    case i8 = 24, i16 = 25, i32 = 26, i64 = 27, f64 = 28
+    case bf16 = 30
+
+    /// Elements per block (1 for plain types).
+    public var blockSize: Int {
+        switch self {
+        case .f32, .f16, .bf16, .i8, .i16, .i32, .i64, .f64: return 1
+        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1: return 32
+        case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_K: return 256
+        }
+    }
+
+    /// Bytes per block (per element for plain types).
+    public var bytesPerBlock: Int {
+        switch self {
+        case .f32, .i32: return 4
+        case .f16, .bf16, .i16: return 2
+        case .i8: return 1
+        case .i64, .f64: return 8
+        case .q4_0: return 18   // fp16 d; 16 bytes of nibbles
+        case .q4_1: return 20   // fp16 d, m; 16 bytes of nibbles
+        case .q5_0: return 22   // fp16 d; 4 bytes high bits; 16 bytes of nibbles
+        case .q5_1: return 24   // fp16 d, m; 4 bytes high bits; 16 bytes of nibbles
+        case .q8_0: return 34   // fp16 d; 32 int8
+        case .q8_1: return 36   // fp16 d, s; 32 int8
+        case .q2_K: return 84   // 16 scales; 64 qs; fp16 d, dmin
+        case .q3_K: return 110  // 32 hmask; 64 qs; 12 scales; fp16 d
+        case .q4_K: return 144  // fp16 d, dmin; 12 scales; 128 qs
+        case .q5_K: return 176  // fp16 d, dmin; 12 scales; 32 qh; 128 qs
+        case .q6_K: return 210  // 128 ql; 64 qh; 16 int8 scales; fp16 d
+        case .q8_K: return 292  // f32 d; 256 int8; 16 int16 bsums
+        }
+    }
+
+    /// Whether `Dequantize.row` handles this type.
+    public var canDequantize: Bool {
+        switch self {
+        case .f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K: return true
+        default: return false
+        }
+    }
+
+    /// Bytes needed for `count` elements, or nil when `count` is not a whole number of blocks or overflows.
+    public func byteCount(elements count: Int) -> Int? {
+        guard count >= 0, count % blockSize == 0 else { return nil }
+        let (r, o) = (count / blockSize).multipliedReportingOverflow(by: bytesPerBlock)
+        return o ? nil : r
+    }
+
+    /// The name llama.cpp prints (F32, Q4_K …).
+    public var description: String {
+        switch self {
+        case .f32: return "F32"; case .f16: return "F16"; case .bf16: return "BF16"
+        case .q4_0: return "Q4_0"; case .q4_1: return "Q4_1"; case .q5_0: return "Q5_0"; case .q5_1: return "Q5_1"
+        case .q8_0: return "Q8_0"; case .q8_1: return "Q8_1"
+        case .q2_K: return "Q2_K"; case .q3_K: return "Q3_K"; case .q4_K: return "Q4_K"; case .q5_K: return "Q5_K"
+        case .q6_K: return "Q6_K"; case .q8_K: return "Q8_K"
+        case .i8: return "I8"; case .i16: return "I16"; case .i32: return "I32"; case .i64: return "I64"; case .f64: return "F64"
+        }
+    }
+}

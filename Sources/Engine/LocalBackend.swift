@@ -1,0 +1,109 @@
+// The local CPU backend: a llama/qwen2 decoder in fp32 on OpenBLAS behind the shared `Backend` protocol,
+// so every analysis and the RL stage run on it exactly as on an OpenAI-compatible endpoint.
+// Loading follows llama.cpp's `llama_model_load` order (metadata → tokenizer → tensors), with all weights
+// dequantised to fp32 once so batched passes are plain sgemms.
+import Foundation
+import Checkpoints
+import Inference
+import Models
+import Tensors
+import Tokenizers
+
+/// Generates completions with an in-process model.
+public final class LocalBackend: Backend, @unchecked Sendable {
+    // Unchecked Sendable: every stored property is immutable after init; `Llama` is a value type and
+    // the tokenizer is only read.
+    /// The name recorded with every sample (the checkpoint's file or folder name).
+    public let modelName: String
+    /// The tokenizer that came with the checkpoint.
+    public let tokenizer: any Tokenizer
+    /// The decoder's hyper-parameters.
+    public let configuration: DecoderConfiguration
+    /// The decoder and its fp32 weights.
+    public let model: Llama
+    /// Worker threads (OpenBLAS and the attention workers).
+    public let threads: Int
+    /// Sequences decoded together; further requests wait for a free slot.
+    public let maxBatchSize: Int
+    /// Rows (tokens) per forward pass when prompts are being prefilled.
+    public let rowBudget: Int
+
+    /// A backend over fp32 weights already in memory (HF names, PyTorch layout), e.g. the RL policy after
+    /// an optimiser step.
+    public init(configuration: DecoderConfiguration, weights: [String: Tensor], tokenizer: any Tokenizer,
+                threads: Int = 2, modelName: String = "local", maxBatchSize: Int = 64, rowBudget: Int = 1024) throws {
+        self.configuration = configuration
+        self.model = try Llama(configuration: configuration, weights: weights)
+        self.tokenizer = tokenizer
+        self.threads = max(1, threads)
+        self.modelName = modelName
+        self.maxBatchSize = max(1, maxBatchSize)
+        self.rowBudget = max(1, rowBudget)
+        Gemm.setThreads(self.threads)
+    }
+
+    /// Loads a GGUF file or a Hugging Face folder (config.json, *.safetensors, tokenizer.json).
+    public static func load(path: String, threads: Int = 2, progress: ProgressHandler? = nil) throws -> LocalBackend {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CheckpointError.fileNotFound(path: path)
+        }
+        let url = URL(fileURLWithPath: path)
+        progress?(ProgressUpdate(phase: "loading", completed: 0, total: 3, detail: url.lastPathComponent))
+        let configuration: DecoderConfiguration, weights: [String: Tensor], tokenizer: any Tokenizer
+        if isDirectory.boolValue {
+            tokenizer = try TokenizerLoader.load(folder: url)
+            progress?(ProgressUpdate(phase: "loading", completed: 1, total: 3, detail: "tokenizer"))
+            (configuration, weights) = try loadFolderWeights(url)
+        } else {
+            let gguf = try GGUFFile(url: url)
+            tokenizer = try TokenizerLoader.load(gguf: gguf)
+            progress?(ProgressUpdate(phase: "loading", completed: 1, total: 3, detail: "tokenizer"))
+            (configuration, weights) = try loadGGUFWeights(gguf)
+        }
+        progress?(ProgressUpdate(phase: "loading", completed: 2, total: 3, detail: "weights dequantised"))
+        let name = isDirectory.boolValue ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
+        let backend = try LocalBackend(configuration: configuration, weights: weights, tokenizer: tokenizer,
+                                       threads: threads, modelName: name)
+        progress?(ProgressUpdate(phase: "loading", completed: 3, total: 3, detail: "ready"))
+        return backend
+    }
+
+    /// Runs the requests in continuous batches of up to `maxBatchSize`, yielding each completion as it
+    /// finishes. Cancelling the consumer cancels generation at the next forward pass.
+    public func complete(_ requests: [CompletionRequest]) -> AsyncThrowingStream<IndexedCompletion, Error> {
+        let generator = BatchGenerator(model: model, tokenizer: TokenizerAdapter(tokenizer),
+                                       maxBatch: maxBatchSize, rowBudget: rowBudget, threads: threads)
+        return AsyncThrowingStream { continuation in
+            let task = Task.detached(priority: .userInitiated) {
+                do {
+                    try generator.run(requests) { continuation.yield($0) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Log-probabilities of every token of `tokens` given its prefix (position 0 gets none), and the
+    /// logits' argmax at each position: what perplexity and parity checks need. `tokens` must fit the
+    /// context.
+    public func scoreTokens(_ tokens: [Int]) throws -> (logprobs: [Double], argmax: [Int]) {
+        let cache = model.makeCache(capacity: tokens.count)
+        let logits = try model.forward([ForwardChunk(cache: cache, tokens: tokens, logits: .all)], threads: threads)
+        let v = configuration.vocabSize
+        var logprobs = [Double](), argmax = [Int]()
+        logits.withUnsafeBufferPointer { lp in
+            for i in 0..<tokens.count {
+                let row = lp.baseAddress! + i * v
+                argmax.append(TokenSampler.argmax(row, count: v))
+                if i + 1 < tokens.count {
+                    logprobs.append(Double(row[tokens[i + 1]]) - Softmax.logSumExp(row, count: v))
+                }
+            }
+        }
+        return (logprobs, argmax)
+    }
+}

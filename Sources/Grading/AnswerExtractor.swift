@@ -1,0 +1,184 @@
+// Final-answer extraction from a model response: the last `\boxed{…}`/`\fbox{…}` (balanced,
+// nested braces, as Math-Verify's `LatexExtractionConfig(boxed_match_priority=0)` and the
+// MATH `last_boxed_only_string` helper), the R1 template's `<answer>…</answer>`, and an optional
+// plain-text fallback ("The answer is 42", GSM8K's "#### 18", the last number).
+// Every scan is linear in the response's bytes, so a 1 MB response costs about a millisecond.
+import Foundation
+
+/// Extracts the final answer from a response according to an `ExtractionMode`.
+public struct AnswerExtractor: Sendable {
+    /// Where the answer is looked for.
+    public var mode: ExtractionMode
+    /// Whether "The answer is …", "#### …" and a last number count when the mode's own format is absent.
+    public var plainTextFallback: Bool
+    /// Extracted answers longer than this many bytes are treated as no answer (runaway text).
+    public var maximumAnswerBytes: Int = 4096
+
+    /// Creates an extractor for `mode`; `plainTextFallback` enables the plain-text finals.
+    public init(mode: ExtractionMode, plainTextFallback: Bool = true) {
+        self.mode = mode
+        self.plainTextFallback = plainTextFallback
+    }
+
+    /// The extracted final answer (trimmed, without `$` delimiters), or nil when there is none.
+    public func extract(_ response: String) -> String? {
+        let bytes = Array(response.utf8)
+        let found: String?
+        switch mode {
+        case .boxed:
+            found = Self.lastBoxed(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
+        case .answerTag:
+            found = Self.answerTag(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
+        case .auto:
+            found = Self.lastBoxed(bytes) ?? Self.answerTag(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
+        }
+        guard let answer = found.map(Self.stripMathDelimiters), !answer.isEmpty,
+              answer.utf8.count <= maximumAnswerBytes else { return nil }
+        return answer
+    }
+
+    // MARK: - \boxed
+
+    /// The content of the last `\boxed{…}` or `\fbox{…}` whose braces balance; `\boxed 5` is accepted too.
+    static func lastBoxed(_ b: [UInt8]) -> String? {
+        var searchEnd = b.count
+        // A `{` that stays open up to an earlier failed start can never close (the later, also
+        // unclosed, brace keeps the depth above zero), so each byte is scanned once: linear time.
+        var closeLimit = b.count
+        while let start = lastIndex(ofAny: [Array("\\boxed".utf8), Array("\\fbox".utf8)], in: b, before: searchEnd) {
+            let nameLength = b[start + 1] == UInt8(ascii: "b") ? 6 : 5
+            var i = start + nameLength
+            while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+            if i < b.count, b[i] == UInt8(ascii: "{") {
+                if let close = matchingBrace(b, open: i, limit: closeLimit) {
+                    return String(decoding: b[(i + 1)..<close], as: UTF8.self)
+                }
+                closeLimit = i
+            } else if i > start + nameLength, i < b.count {
+                // `\boxed 5`: one token up to whitespace or `$`.
+                var j = i
+                while j < b.count, b[j] != UInt8(ascii: " "), b[j] != UInt8(ascii: "$"), b[j] != UInt8(ascii: "\n") { j += 1 }
+                if j > i { return String(decoding: b[i..<j], as: UTF8.self) }
+            }
+            searchEnd = start
+        }
+        return nil
+    }
+
+    /// The index of the `}` closing the `{` at `open`, skipping `\{` and `\}`; nil when unbalanced.
+    static func matchingBrace(_ b: [UInt8], open: Int, limit: Int? = nil) -> Int? {
+        var depth = 0
+        var i = open
+        let end = min(limit ?? b.count, b.count)
+        while i < end {
+            switch b[i] {
+            case UInt8(ascii: "\\"): i += 1  // an escaped brace does not count
+            case UInt8(ascii: "{"): depth += 1
+            case UInt8(ascii: "}"):
+                depth -= 1
+                if depth == 0 { return i }
+            default: break
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    // MARK: - <answer>
+
+    /// The content of the last closed `<answer>…</answer>`; a `\boxed{}` inside it wins.
+    static func answerTag(_ b: [UInt8]) -> String? {
+        let open = Array("<answer>".utf8), close = Array("</answer>".utf8)
+        guard let closeAt = lastIndex(ofAny: [close], in: b, before: b.count),
+              let openAt = lastIndex(ofAny: [open], in: b, before: closeAt) else { return nil }
+        let inner = Array(b[(openAt + open.count)..<closeAt])
+        if let boxed = lastBoxed(inner) { return boxed }
+        return String(decoding: inner, as: UTF8.self)
+    }
+
+    // MARK: - plain text
+
+    /// "#### X", "the answer is X" / "final answer: X", else the last number in the response.
+    static func plainText(_ b: [UInt8]) -> String? {
+        if let hashes = lastIndex(ofAny: [Array("####".utf8)], in: b, before: b.count) {
+            let line = restOfLine(b, from: hashes + 4)
+            if !line.isEmpty { return line }
+        }
+        let lower = b.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        for phrase in ["answer is", "answer:"] {
+            if let at = lastIndex(ofAny: [Array(phrase.utf8)], in: lower, before: lower.count) {
+                var line = restOfLine(b, from: at + phrase.utf8.count)
+                if line.hasPrefix(":") { line.removeFirst() }
+                line = ByteText.trim(line)
+                if let math = firstInlineMath(line) { return math }
+                while let last = line.last, ".!".contains(last) { line.removeLast() }
+                if !line.isEmpty, line.utf8.count <= 80 { return line }
+            }
+        }
+        return lastNumber(b)
+    }
+
+    /// The text after `from` up to the end of its line, trimmed, without a final period.
+    static func restOfLine(_ b: [UInt8], from: Int) -> String {
+        var j = from
+        while j < b.count, b[j] != UInt8(ascii: "\n") { j += 1 }
+        var s = ByteText.trim(String(decoding: b[min(from, j)..<j], as: UTF8.self))
+        while let last = s.last, last == "." || last == "*" { s.removeLast() }
+        while s.hasPrefix("*") { s.removeFirst() }
+        return ByteText.trim(s)
+    }
+
+    /// The content of the first `$…$` in a line, if any.
+    static func firstInlineMath(_ s: String) -> String? {
+        guard let a = s.firstIndex(of: "$") else { return nil }
+        let rest = s[s.index(after: a)...]
+        guard let z = rest.firstIndex(of: "$") else { return nil }
+        let inner = ByteText.trim(rest[..<z])
+        return inner.isEmpty ? nil : inner
+    }
+
+    /// The last number in the bytes: optional sign, digits with `,` groups, a decimal part, or `a/b`.
+    static func lastNumber(_ b: [UInt8]) -> String? {
+        func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+        var end = b.count - 1
+        while end >= 0, !isDigit(b[end]) { end -= 1 }
+        guard end >= 0 else { return nil }
+        var start = end
+        while start > 0 {
+            let c = b[start - 1]
+            if isDigit(c) { start -= 1; continue }
+            if c == UInt8(ascii: ".") || c == UInt8(ascii: "/") || c == UInt8(ascii: ","),
+               start >= 2, isDigit(b[start - 2]) { start -= 1; continue }
+            break
+        }
+        if start > 0, b[start - 1] == UInt8(ascii: "-") { start -= 1 }
+        return String(decoding: b[start...end], as: UTF8.self).filter { $0 != "," }
+    }
+
+    // MARK: - helpers
+
+    /// The start of the last occurrence (ending at or before `before`) of any needle.
+    static func lastIndex(ofAny needles: [[UInt8]], in b: [UInt8], before: Int) -> Int? {
+        var i = before - 1
+        while i >= 0 {
+            for n in needles where i + n.count <= before && b[i] == n[0] {
+                var k = 1
+                while k < n.count, b[i + k] == n[k] { k += 1 }
+                if k == n.count { return i }
+            }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// Removes surrounding `$…$`, `$$…$$`, `\(…\)`, `\[…\]` and whitespace.
+    static func stripMathDelimiters(_ s: String) -> String {
+        var t = ByteText.trim(s)
+        for (open, close) in [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")] {
+            if t.hasPrefix(open), t.hasSuffix(close), t.count >= open.count + close.count {
+                t = ByteText.trim(t.dropFirst(open.count).dropLast(close.count))
+            }
+        }
+        return t
+    }
+}

@@ -1,0 +1,79 @@
+// The answer verifier: extraction plus equivalence against one or several gold answers, the
+// grader behind pass@k, benchmark scores and the RL reward. It follows Math-Verify's
+// `verify(gold, answer)` (string match, then structure, then symbolic/numeric equality) with
+// Liu et al. 2025's choices available through `paperParity(mode:)`.
+import Foundation
+
+/// Grades responses against gold answers. A value type; safe to share across tasks.
+public struct AnswerVerifier: Sendable {
+    /// How final answers are found in responses.
+    public var extractor: AnswerExtractor
+    /// Relative tolerance for answers written with decimals (`0.3333` vs `1/3` is within 1e-4).
+    public var relativeTolerance: Double
+    /// Answers or golds longer than this many bytes compare false without parsing.
+    public var maximumComparedBytes: Int = 4096
+
+    /// Creates a verifier from an extractor and a float tolerance.
+    public init(extractor: AnswerExtractor, relativeTolerance: Double = 1e-4) {
+        self.extractor = extractor
+        self.relativeTolerance = relativeTolerance
+    }
+
+    /// The paper's grader choices (Liu et al. 2025, §2.2 and their `understand-r1-zero` code): the last
+    /// `\boxed{}` for boxed templates, the `<answer>` tag for the R1 template, and no plain-text fallback,
+    /// so an unformatted response is "no answer".
+    public static func paperParity(mode: ExtractionMode) -> AnswerVerifier {
+        AnswerVerifier(extractor: AnswerExtractor(mode: mode, plainTextFallback: false))
+    }
+
+    /// Extracts the response's final answer and compares it with each gold; any gold may match.
+    public func grade(response: String, golds: [String]) -> GradeResult {
+        guard let extracted = extractor.extract(response) else {
+            return GradeResult(extracted: nil, status: .noAnswer)
+        }
+        let ok = golds.contains { equivalent(extracted, $0) }
+        return GradeResult(extracted: extracted, status: ok ? .correct : .incorrect)
+    }
+
+    /// Whether an (already extracted) answer equals a gold answer: normalised strings, choices,
+    /// text, then parsed structures compared exactly (rationals), symbolically-numerically
+    /// (closed forms, expressions with variables) or within `relativeTolerance` (decimals).
+    public func equivalent(_ answer: String, _ gold: String) -> Bool {
+        guard answer.utf8.count <= maximumComparedBytes, gold.utf8.count <= maximumComparedBytes else { return false }
+        let a = Self.prepare(answer), g = Self.prepare(gold)
+        if a.isEmpty || g.isEmpty { return false }
+        if a == g { return true }
+        if let gc = Self.choiceLetter(g) { return Self.choiceLetter(a) == gc }
+        guard let at = LatexTokenizer.tokenize(a), let gt = LatexTokenizer.tokenize(g) else { return false }
+        if at == gt { return true }
+        guard let an = MathParser.parse(at), let gn = MathParser.parse(gt) else {
+            return Self.loose(a) == Self.loose(g)
+        }
+        var checker = EquivalenceChecker(relativeTolerance: relativeTolerance)
+        if checker.equal(answer: an, gold: gn) { return true }
+        // A gold that is prose (or that parsed into nonsense) still matches the same words.
+        if case .text = gn { return Self.loose(a) == Self.loose(g) }
+        return false
+    }
+
+    /// Whole-string normalisation before tokenising: `$`, spacing, degree marks, thousands separators.
+    static func prepare(_ s: String) -> String {
+        LatexTokenizer.normalizeWhole(s)
+    }
+
+    static let choiceJunk = ByteText.Rewriter(["\\textbf", "\\text", "\\mathrm", "{", "}", "(", ")", " ", "$"].map { ($0, "") })
+
+    /// A multiple-choice letter `(A)`…`(E)`, `\text{(C)}`, `C`; nil for anything else.
+    static func choiceLetter(_ s: String) -> Character? {
+        guard s.utf8.count <= 24 else { return nil }
+        let t = ByteText.replacing(s, choiceJunk)
+        guard t.count == 1, let c = t.first, ("A"..."E").contains(c) else { return nil }
+        return c
+    }
+
+    /// Lower-cased letters and digits only: the last-resort comparison for prose answers.
+    static func loose(_ s: String) -> String {
+        let t = ByteText.replacing(s.lowercased(), ["\\textbf", "\\text", "\\mathrm", "\\mbox"].map { ($0, "") })
+        return String(t.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    }
+}

@@ -1,0 +1,207 @@
+// Structural equivalence of parsed answers, mirroring Math-Verify's `sympy_expr_eq` dispatch:
+// relations side by side (and `x = 5` against `5`), lists and sets unordered, tuples and
+// intervals ordered with matching ends, matrices cell by cell, and scalars exactly (rationals),
+// numerically at high precision (closed forms), at fixed pseudo-random points (variables), or
+// within the relative tolerance (decimals). A comparison budget bounds every call.
+import Foundation
+
+/// Compares two parsed answers; one instance per `equivalent` call (it carries the budget).
+struct EquivalenceChecker {
+    /// Tolerance for answers with decimal literals.
+    let relativeTolerance: Double
+    /// Tolerance for closed forms evaluated in double precision (2√3 vs √12).
+    let exactTolerance = 1e-9
+    /// Tolerance for expressions with variables, evaluated at several points.
+    let symbolicTolerance = 1e-7
+    /// Scalar comparisons left before the checker answers false.
+    var budget = 4000
+    /// Points at which expressions with variables are evaluated.
+    static let pointCount = 4
+
+    init(relativeTolerance: Double) { self.relativeTolerance = relativeTolerance }
+
+    /// Whether the answer equals the gold.
+    mutating func equal(answer: MathNode, gold: MathNode) -> Bool {
+        compare(Self.expandPlusMinus(answer), Self.expandPlusMinus(gold))
+    }
+
+    private mutating func compare(_ a: MathNode, _ g: MathNode) -> Bool {
+        budget -= 1
+        guard budget > 0 else { return false }
+        switch (a, g) {
+        case (.list(let x), _) where x.count == 1: return compare(x[0], g)
+        case (_, .list(let y)) where y.count == 1: return compare(a, y[0])
+        case (.relation(let o1, let l1, let r1), .relation(let o2, let l2, let r2)):
+            return compareRelations((o1, l1, r1), (o2, l2, r2))
+        case (_, .relation(let op, _, let r)) where op == "=" || op == "in":
+            return compare(a, r)
+        case (.relation(let op, _, let r), _) where op == "=" || op == "in":
+            return compare(r, g)
+        case (.list(let x), .list(let y)), (.set(let x), .set(let y)), (.list(let x), .set(let y)),
+             (.set(let x), .list(let y)), (.union(let x), .union(let y)):
+            return unorderedMatch(x, y)
+        case (.bracketed(let o1, let c1, let x), .bracketed(let o2, let c2, let y)):
+            guard o1 == o2, c1 == c2, x.count == y.count else { return false }
+            return zip(x, y).allSatisfy { compare($0, $1) }
+        case (.matrix(let x), .matrix(let y)):
+            guard x.count == y.count, zip(x, y).allSatisfy({ $0.count == $1.count }) else { return false }
+            return zip(x, y).allSatisfy { rowA, rowG in zip(rowA, rowG).allSatisfy { compare($0, $1) } }
+        case (.text(let x), .text(let y)):
+            return AnswerVerifier.loose(x) == AnswerVerifier.loose(y)
+        case (_, .percent(let inner)):
+            // A gold percentage also accepts its bare value: 62.5% matches 0.625 and 62.5.
+            return compareScalars(a, g) || compare(a, inner)
+        case (.percent(let inner), _):
+            return compareScalars(a, g) || compare(inner, g)
+        default:
+            if Self.isStructure(a) || Self.isStructure(g) { return false }
+            return compareScalars(a, g)
+        }
+    }
+
+    static func isStructure(_ n: MathNode) -> Bool {
+        switch n {
+        case .list, .set, .union, .bracketed, .matrix, .relation, .text, .plusMinus: return true
+        default: return false
+        }
+    }
+
+    /// Each gold item matched by a distinct answer item (greedy; answers are small).
+    private mutating func unorderedMatch(_ x: [MathNode], _ y: [MathNode]) -> Bool {
+        guard x.count == y.count, x.count <= 128 else { return false }
+        var used = [Bool](repeating: false, count: x.count)
+        for g in y {
+            var found = false
+            for (k, a) in x.enumerated() where !used[k] {
+                if compare(a, g) { used[k] = true; found = true; break }
+                if budget <= 0 { return false }
+            }
+            if !found { return false }
+        }
+        return true
+    }
+
+    private mutating func compareRelations(_ a: (String, MathNode, MathNode), _ g: (String, MathNode, MathNode)) -> Bool {
+        let flip: [String: String] = [">": "<", ">=": "<="]
+        let na = flip[a.0].map { ($0, a.2, a.1) } ?? a
+        let ng = flip[g.0].map { ($0, g.2, g.1) } ?? g
+        guard na.0 == ng.0 else { return false }
+        if compare(na.1, ng.1), compare(na.2, ng.2) { return true }
+        guard na.0 == "=" || na.0 == "!=" else { return false }
+        if compare(na.1, ng.2), compare(na.2, ng.1) { return true }
+        // `5x - 7y + 11z + 4 = 0` and `-10x + 14y - 22z - 8 = 0`: the differences are proportional.
+        return proportional(.sum([na.1, .negate(na.2)]), .sum([ng.1, .negate(ng.2)]))
+    }
+
+    // MARK: - scalars
+
+    private mutating func compareScalars(_ a: MathNode, _ g: MathNode) -> Bool {
+        let vars = NumericEvaluator.variables(a).union(NumericEvaluator.variables(g))
+        let approximate = NumericEvaluator.hasFloat(a) || NumericEvaluator.hasFloat(g)
+        if vars.isEmpty {
+            if let x = NumericEvaluator.exactValue(a), let y = NumericEvaluator.exactValue(g) {
+                if x == y { return true }
+                // An integer gold (`8178`, `8178.0`) is never approximate: 8178.1 is wrong, as in Math-Verify.
+                if !approximate || y.den == 1 { return false }
+            }
+            let e = NumericEvaluator()
+            guard let x = e.value(a), let y = e.value(g) else { return false }
+            return Self.close(x, y, approximate ? relativeTolerance : exactTolerance)
+        }
+        var valid = 0
+        for k in 0..<Self.pointCount {
+            let e = NumericEvaluator(bindings: Self.point(k, vars))
+            let x = e.value(a), y = e.value(g)
+            switch (x, y) {
+            case (nil, nil): continue
+            case (let x?, let y?):
+                if !x.isFinite && !y.isFinite { continue }
+                guard Self.close(x, y, approximate ? relativeTolerance : symbolicTolerance) else { return false }
+                valid += 1
+            default: return false
+            }
+        }
+        return valid >= 2
+    }
+
+    /// Whether `a / g` is one nonzero constant at every point (equations equal up to a factor).
+    private mutating func proportional(_ a: MathNode, _ g: MathNode) -> Bool {
+        let vars = NumericEvaluator.variables(a).union(NumericEvaluator.variables(g))
+        guard !vars.isEmpty else { return false }
+        var ratio: Complex? = nil
+        for k in 0..<Self.pointCount {
+            let e = NumericEvaluator(bindings: Self.point(k, vars))
+            guard let x = e.value(a), let y = e.value(g), x.isFinite, y.isFinite,
+                  x.magnitude > 1e-12, y.magnitude > 1e-12 else { return false }
+            let r = x / y
+            if let ratio { guard Self.close(r, ratio, symbolicTolerance) else { return false } } else { ratio = r }
+        }
+        return true
+    }
+
+    /// |x − y| ≤ tol · max(|x|, |y|), or both tiny; infinities must match exactly.
+    static func close(_ x: Complex, _ y: Complex, _ tol: Double) -> Bool {
+        if !x.isFinite || !y.isFinite { return x == y }
+        let diff = (x - y).magnitude
+        return diff <= tol * max(x.magnitude, y.magnitude) || diff <= 1e-12
+    }
+
+    /// Deterministic values for variables at point `k`: a SplitMix64 finaliser over (name, k),
+    /// mapped into [0.3, 2.3) so logs, roots and denominators are usually defined.
+    static func point(_ k: Int, _ vars: Set<String>) -> [String: Complex] {
+        var out: [String: Complex] = [:]
+        for v in vars {
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            for b in v.utf8 { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01B3 }
+            var z = h &+ UInt64(k + 1) &* 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            out[v] = Complex(0.3 + 2.0 * Double(z >> 11) * 0x1p-53)
+        }
+        return out
+    }
+
+    // MARK: - ±
+
+    /// Replaces `a ± b` by the two answers {a + b, a − b} (at most 16 variants per answer).
+    static func expandPlusMinus(_ n: MathNode) -> MathNode {
+        switch n {
+        case .list(let xs): return .list(xs.flatMap { variants($0) })
+        case .set(let xs): return .set(xs.flatMap { variants($0) })
+        case .bracketed(let o, let c, let xs): return .bracketed(open: o, close: c, xs.map(expandPlusMinus))
+        case .relation(let op, let l, let r): return .relation(op, expandPlusMinus(l), expandPlusMinus(r))
+        default:
+            let v = variants(n)
+            return v.count == 1 ? v[0] : .list(v)
+        }
+    }
+
+    private static func variants(_ n: MathNode) -> [MathNode] {
+        guard containsPlusMinus(n) else { return [n] }
+        func capped(_ xs: [MathNode]) -> [MathNode] { Array(xs.prefix(16)) }
+        switch n {
+        case .plusMinus(let a, let b):
+            return capped(variants(a).flatMap { x in variants(b).flatMap { y in [MathNode.sum([x, y]), .sum([x, .negate(y)])] } })
+        case .sum(let ts): return capped(combine(ts.map(variants)).map { .sum($0) })
+        case .product(let fs): return capped(combine(fs.map(variants)).map { .product($0) })
+        case .negate(let a): return variants(a).map { .negate($0) }
+        case .quotient(let a, let b): return capped(variants(a).flatMap { x in variants(b).map { .quotient(x, $0) } })
+        case .power(let a, let b): return capped(variants(a).flatMap { x in variants(b).map { .power(x, $0) } })
+        case .function(let f, let xs): return capped(combine(xs.map(variants)).map { .function(f, $0) })
+        default: return [n]
+        }
+    }
+
+    private static func combine(_ options: [[MathNode]]) -> [[MathNode]] {
+        var out: [[MathNode]] = [[]]
+        for opts in options { out = Array(out.flatMap { prefix in opts.map { prefix + [$0] } }.prefix(16)) }
+        return out
+    }
+
+    private static func containsPlusMinus(_ n: MathNode) -> Bool {
+        var found = false
+        NumericEvaluator.visit(n) { if case .plusMinus = $0 { found = true } }
+        return found
+    }
+}

@@ -1,0 +1,104 @@
+// JSONL batch grading for `r1audit verify --input` and `r1audit bench verify`: each line carries
+// `response` and `answer` (or an `answers` list); the output line is the input plus `extracted`,
+// `status` and `correct` (issue 3, "Command"). A bad line becomes a `status: "error"` line.
+import Foundation
+
+/// One response with its gold answers, read from a JSONL line.
+public struct VerificationItem: Sendable, Hashable {
+    /// The model's response (or a bare answer).
+    public var response: String
+    /// Gold answers; any may match.
+    public var golds: [String]
+
+    /// Creates an item.
+    public init(response: String, golds: [String]) {
+        self.response = response
+        self.golds = golds
+    }
+}
+
+/// Reading and grading JSONL lines.
+public enum VerificationLines {
+    /// Parses one line (1-based `lineNumber`, for messages) into an item.
+    public static func item(fromLine line: String, lineNumber: Int) throws(GradingError) -> VerificationItem {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+            throw .notJSONObject(line: lineNumber)
+        }
+        return try item(from: object, lineNumber: lineNumber)
+    }
+
+    static func item(from object: [String: Any], lineNumber: Int) throws(GradingError) -> VerificationItem {
+        guard let response = object["response"] as? String else { throw .missingField(line: lineNumber, field: "response") }
+        if let answers = object["answers"] as? [String], !answers.isEmpty {
+            return VerificationItem(response: response, golds: answers)
+        }
+        if let answer = object["answer"] as? String { return VerificationItem(response: response, golds: [answer]) }
+        if let number = object["answer"] as? NSNumber { return VerificationItem(response: response, golds: [number.stringValue]) }
+        throw .missingField(line: lineNumber, field: "answer")
+    }
+
+    /// Grades one input line and returns the output line (the input object plus `extracted`,
+    /// `status`, `correct`; or plus `status: "error"` and `message`), keys sorted.
+    public static func gradeLine(_ line: String, lineNumber: Int, verifier: AnswerVerifier) -> String {
+        var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+        do {
+            if object.isEmpty { throw GradingError.notJSONObject(line: lineNumber) }
+            let item = try item(from: object, lineNumber: lineNumber)
+            let result = verifier.grade(response: item.response, golds: item.golds)
+            object["extracted"] = result.extracted ?? NSNull()
+            object["status"] = result.status.rawValue
+            object["correct"] = result.correct
+        } catch {
+            if object.isEmpty { object["line"] = lineNumber }
+            object["status"] = "error"
+            object["message"] = error.localizedDescription
+            object["correct"] = false
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension AnswerVerifier {
+    /// Grades a bare answer (as typed on a command line): a `\boxed{}` or `<answer>` inside it is
+    /// extracted first; otherwise the whole string is the answer.
+    public func grade(answer: String, golds: [String]) -> GradeResult {
+        let strict = AnswerExtractor(mode: .auto, plainTextFallback: false)
+        let extracted = strict.extract(answer) ?? AnswerExtractor.stripMathDelimiters(answer)
+        guard !extracted.isEmpty else { return GradeResult(extracted: nil, status: .noAnswer) }
+        let ok = golds.contains { equivalent(extracted, $0) }
+        return GradeResult(extracted: extracted, status: ok ? .correct : .incorrect)
+    }
+}
+
+/// The outcome of a verification speed run.
+public struct VerificationBenchmarkResult: Sendable, Codable, Hashable {
+    /// Verifications performed (each is one `grade` call: extraction plus comparison with every gold).
+    public var verifications: Int
+    /// Wall-clock seconds on one thread.
+    public var seconds: Double
+    /// How many graded correct (a check that the run did real work).
+    public var correct: Int
+    /// Verifications per second.
+    public var perSecond: Double { seconds > 0 ? Double(verifications) / seconds : 0 }
+}
+
+/// Times `grade` over a fixed list of items on the calling thread (one core).
+public enum VerificationBenchmark {
+    /// Grades every item, repeating the list until at least `minimumSeconds` have passed.
+    public static func run(items: [VerificationItem], verifier: AnswerVerifier, minimumSeconds: Double) -> VerificationBenchmarkResult {
+        guard !items.isEmpty else { return VerificationBenchmarkResult(verifications: 0, seconds: 0, correct: 0) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var count = 0, correct = 0, elapsed = 0.0
+        repeat {
+            for item in items {
+                if verifier.grade(response: item.response, golds: item.golds).correct { correct += 1 }
+                count += 1
+            }
+            let d = clock.now - start
+            elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        } while elapsed < minimumSeconds && !Task.isCancelled
+        return VerificationBenchmarkResult(verifications: count, seconds: elapsed, correct: correct)
+    }
+}

@@ -1,0 +1,210 @@
+// The decoder's hyper-parameters, read from a Hugging Face config.json (keys as in transformers'
+// `LlamaConfig`/`Qwen2Config`, absent keys defaulted like transformers does) or from GGUF metadata
+// (`llama.*`/`qwen2.*` keys as written by llama.cpp's `convert_hf_to_gguf.py`).
+import Foundation
+import Checkpoints
+import Tensors
+
+/// HF `rope_scaling`: `{"rope_type" | "type": "linear" | "llama3", "factor": …}`.
+public struct RoPEScalingParameters: Codable, Sendable, Equatable {
+    public var type: String
+    public var factor: Double
+    public var lowFrequencyFactor: Double?
+    public var highFrequencyFactor: Double?
+    public var originalMaxPositionEmbeddings: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case type, ropeType = "rope_type", factor
+        case lowFrequencyFactor = "low_freq_factor", highFrequencyFactor = "high_freq_factor"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+    }
+
+    /// A scaling of `type` with `factor`.
+    public init(type: String, factor: Double, lowFrequencyFactor: Double? = nil, highFrequencyFactor: Double? = nil,
+                originalMaxPositionEmbeddings: Int? = nil) {
+        self.type = type; self.factor = factor; self.lowFrequencyFactor = lowFrequencyFactor
+        self.highFrequencyFactor = highFrequencyFactor; self.originalMaxPositionEmbeddings = originalMaxPositionEmbeddings
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decodeIfPresent(String.self, forKey: .ropeType) ?? c.decodeIfPresent(String.self, forKey: .type) ?? "default"
+        factor = try c.decodeIfPresent(Double.self, forKey: .factor) ?? 1
+        lowFrequencyFactor = try c.decodeIfPresent(Double.self, forKey: .lowFrequencyFactor)
+        highFrequencyFactor = try c.decodeIfPresent(Double.self, forKey: .highFrequencyFactor)
+        originalMaxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .ropeType)
+        try c.encode(factor, forKey: .factor)
+        try c.encodeIfPresent(lowFrequencyFactor, forKey: .lowFrequencyFactor)
+        try c.encodeIfPresent(highFrequencyFactor, forKey: .highFrequencyFactor)
+        try c.encodeIfPresent(originalMaxPositionEmbeddings, forKey: .originalMaxPositionEmbeddings)
+    }
+
+    /// The kernel-level scaling, or an error naming the unsupported type.
+    func kernelScaling() throws -> RoPEScaling? {
+        switch type {
+        case "default": return nil
+        case "linear": return .linear(factor: factor)
+        case "llama3":
+            return .llama3(factor: factor, lowFrequencyFactor: lowFrequencyFactor ?? 1,
+                           highFrequencyFactor: highFrequencyFactor ?? 4,
+                           originalMaxPositions: originalMaxPositionEmbeddings ?? 8192)
+        default:
+            throw ModelError.invalidConfiguration(file: "config.json", key: "rope_scaling",
+                                                  reason: "type '\(type)' is not supported (linear and llama3 are)")
+        }
+    }
+}
+
+/// A llama/qwen2 decoder's shape and numerics.
+public struct DecoderConfiguration: Codable, Sendable, Equatable {
+    /// "llama" or "qwen2".
+    public var modelType: String
+    public var hiddenSize: Int
+    public var intermediateSize: Int
+    public var numHiddenLayers: Int
+    public var numAttentionHeads: Int
+    public var numKeyValueHeads: Int
+    public var headDim: Int
+    public var vocabSize: Int
+    public var rmsNormEps: Double
+    public var ropeTheta: Double
+    public var ropeScaling: RoPEScalingParameters?
+    public var maxPositionEmbeddings: Int
+    public var tieWordEmbeddings: Bool
+    /// q/k/v projections carry biases (qwen2).
+    public var attentionBias: Bool
+    public var bosTokenID: Int?
+    public var eosTokenIDs: [Int]
+
+    enum CodingKeys: String, CodingKey {
+        case modelType = "model_type", hiddenSize = "hidden_size", intermediateSize = "intermediate_size"
+        case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
+        case numKeyValueHeads = "num_key_value_heads", headDim = "head_dim", vocabSize = "vocab_size"
+        case rmsNormEps = "rms_norm_eps", ropeTheta = "rope_theta", ropeScaling = "rope_scaling"
+        case maxPositionEmbeddings = "max_position_embeddings", tieWordEmbeddings = "tie_word_embeddings"
+        case attentionBias = "attention_bias", bosTokenID = "bos_token_id", eosTokenIDs = "eos_token_id"
+    }
+
+    /// A configuration from explicit values (tests and the tiny-model factory).
+    public init(modelType: String = "llama", hiddenSize: Int, intermediateSize: Int, numHiddenLayers: Int,
+                numAttentionHeads: Int, numKeyValueHeads: Int, headDim: Int? = nil, vocabSize: Int,
+                rmsNormEps: Double = 1e-5, ropeTheta: Double = 10_000, ropeScaling: RoPEScalingParameters? = nil,
+                maxPositionEmbeddings: Int = 2048, tieWordEmbeddings: Bool = true, attentionBias: Bool? = nil,
+                bosTokenID: Int? = nil, eosTokenIDs: [Int] = []) {
+        self.modelType = modelType; self.hiddenSize = hiddenSize; self.intermediateSize = intermediateSize
+        self.numHiddenLayers = numHiddenLayers; self.numAttentionHeads = numAttentionHeads
+        self.numKeyValueHeads = numKeyValueHeads; self.headDim = headDim ?? hiddenSize / max(numAttentionHeads, 1)
+        self.vocabSize = vocabSize; self.rmsNormEps = rmsNormEps; self.ropeTheta = ropeTheta
+        self.ropeScaling = ropeScaling; self.maxPositionEmbeddings = maxPositionEmbeddings
+        self.tieWordEmbeddings = tieWordEmbeddings; self.attentionBias = attentionBias ?? (modelType == "qwen2")
+        self.bosTokenID = bosTokenID; self.eosTokenIDs = eosTokenIDs
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "llama"
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
+        numHiddenLayers = try c.decode(Int.self, forKey: .numHiddenLayers)
+        numAttentionHeads = try c.decode(Int.self, forKey: .numAttentionHeads)
+        numKeyValueHeads = try c.decodeIfPresent(Int.self, forKey: .numKeyValueHeads) ?? numAttentionHeads
+        headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? hiddenSize / max(numAttentionHeads, 1)
+        vocabSize = try c.decode(Int.self, forKey: .vocabSize)
+        rmsNormEps = try c.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? 1e-6
+        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? 10_000
+        ropeScaling = try c.decodeIfPresent(RoPEScalingParameters.self, forKey: .ropeScaling)
+        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048
+        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
+        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? (modelType == "qwen2")
+        bosTokenID = try c.decodeIfPresent(Int.self, forKey: .bosTokenID)
+        if let one = try? c.decodeIfPresent(Int.self, forKey: .eosTokenIDs) {
+            eosTokenIDs = [one]
+        } else {
+            eosTokenIDs = try c.decodeIfPresent([Int].self, forKey: .eosTokenIDs) ?? []
+        }
+    }
+
+    /// Reads `config.json` at `url`.
+    public init(configJSON url: URL) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ModelError.invalidConfiguration(file: url.path, key: "(file)", reason: "cannot read: \(error.localizedDescription)")
+        }
+        do { self = try JSONDecoder().decode(DecoderConfiguration.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
+            throw ModelError.invalidConfiguration(file: url.path, key: key.stringValue, reason: "missing")
+        } catch {
+            throw ModelError.invalidConfiguration(file: url.path, key: "(json)", reason: "\(error)")
+        }
+        try validate(file: url.path)
+    }
+
+    /// Reads the `<arch>.*` hyper-parameters of a llama or qwen2 GGUF.
+    public init(gguf: GGUFFile) throws {
+        let file = gguf.url.lastPathComponent
+        let arch = gguf.architecture ?? "(none)"
+        guard arch == "llama" || arch == "qwen2" else {
+            throw ModelError.unsupportedArchitecture(file: file, architecture: arch)
+        }
+        func int(_ key: String) throws -> Int {
+            guard let v = gguf.int("\(arch).\(key)") else {
+                throw ModelError.invalidConfiguration(file: file, key: "\(arch).\(key)", reason: "missing or not an integer")
+            }
+            return v
+        }
+        func double(_ key: String) -> Double? { gguf.metadata["\(arch).\(key)"]?.double }
+        let hidden = try int("embedding_length"), heads = try int("attention.head_count")
+        let vocab = gguf.int("\(arch).vocab_size") ?? gguf.metadata["tokenizer.ggml.tokens"]?.array?.count
+            ?? gguf.info("token_embd.weight")?.shape.first ?? 0
+        var scaling: RoPEScalingParameters?
+        if let type = gguf.string("\(arch).rope.scaling.type"), type != "none" {
+            scaling = RoPEScalingParameters(type: type, factor: double("rope.scaling.factor") ?? 1,
+                                            originalMaxPositionEmbeddings: gguf.int("\(arch).rope.scaling.original_context_length"))
+        }
+        if gguf.info("rope_freqs.weight") != nil {
+            throw ModelError.invalidConfiguration(file: file, key: "rope_freqs.weight",
+                                                  reason: "per-dimension RoPE factors (llama3 scaling in GGUF) are not supported; use the HF folder")
+        }
+        self.init(modelType: arch, hiddenSize: hidden, intermediateSize: try int("feed_forward_length"),
+                  numHiddenLayers: try int("block_count"), numAttentionHeads: heads,
+                  numKeyValueHeads: gguf.int("\(arch).attention.head_count_kv") ?? heads,
+                  headDim: gguf.int("\(arch).attention.key_length") ?? hidden / max(heads, 1),
+                  vocabSize: vocab, rmsNormEps: double("attention.layer_norm_rms_epsilon") ?? 1e-5,
+                  ropeTheta: double("rope.freq_base") ?? 10_000, ropeScaling: scaling,
+                  maxPositionEmbeddings: gguf.int("\(arch).context_length") ?? 2048,
+                  tieWordEmbeddings: gguf.info("output.weight") == nil,
+                  attentionBias: gguf.info("blk.0.attn_q.bias") != nil,
+                  bosTokenID: gguf.int("tokenizer.ggml.bos_token_id"),
+                  eosTokenIDs: gguf.int("tokenizer.ggml.eos_token_id").map { [$0] } ?? [])
+        if let rot = gguf.int("\(arch).rope.dimension_count"), rot != headDim {
+            throw ModelError.invalidConfiguration(file: file, key: "\(arch).rope.dimension_count",
+                                                  reason: "partial rotary (\(rot) of \(headDim) dims) is not supported")
+        }
+        try validate(file: file)
+    }
+
+    /// Checks the shape invariants the kernels rely on.
+    public func validate(file: String) throws {
+        func bad(_ key: String, _ why: String) -> ModelError { .invalidConfiguration(file: file, key: key, reason: why) }
+        guard modelType == "llama" || modelType == "qwen2" else {
+            throw ModelError.unsupportedArchitecture(file: file, architecture: modelType)
+        }
+        guard hiddenSize > 0, intermediateSize > 0, numHiddenLayers > 0, vocabSize > 0 else {
+            throw bad("hidden_size", "sizes must be positive")
+        }
+        guard numAttentionHeads > 0, numKeyValueHeads > 0, numAttentionHeads % numKeyValueHeads == 0 else {
+            throw bad("num_key_value_heads", "must divide num_attention_heads (\(numAttentionHeads))")
+        }
+        guard headDim > 0, headDim % 2 == 0 else { throw bad("head_dim", "must be even and positive") }
+        _ = try ropeScaling?.kernelScaling()
+    }
+
+    /// The RoPE frequencies this configuration implies.
+    public func ropeFrequencies() throws -> RoPEFrequencies {
+        RoPEFrequencies(headDim: headDim, base: ropeTheta, scaling: try ropeScaling?.kernelScaling())
+    }
+}

@@ -1,0 +1,120 @@
+// Axis scales and tick placement. Linear ticks use Heckbert's "nice numbers" (Graphics Gems,
+// 1990: steps of 1, 2 or 5 times a power of ten), as d3-scale's `ticks` does; log ticks are the
+// powers of ten covering the domain, with 2x and 5x added when it spans under two decades
+// (matplotlib's LogLocator default subs). Values map to pixels by an affine map of v or log10(v).
+import Foundation
+
+/// A map from data values to pixel positions along one axis, with its ticks.
+public struct ChartScale: Sendable {
+    /// Linear or log.
+    public let kind: AxisScale
+    /// The data domain, widened to nice values (positive for log).
+    public let domain: ClosedRange<Double>
+    /// Pixel positions the domain ends map to (may be reversed, as for y).
+    public let range: (start: Double, end: Double)
+    /// Tick values inside the domain.
+    public let ticks: [Double]
+
+    /// Builds a scale covering `values` (non-finite values ignored; non-positive ones too on a log
+    /// scale), honouring a fixed `min`/`max`, with about `tickCount` ticks.
+    public init(kind: AxisScale, values: [Double], min fixedMin: Double? = nil, max fixedMax: Double? = nil,
+                range: (start: Double, end: Double), tickCount: Int = 5, includeZero: Bool = false) {
+        self.kind = kind
+        self.range = range
+        switch kind {
+        case .linear:
+            var finite = values.filter(\.isFinite)
+            if includeZero { finite.append(0) }
+            var lo = fixedMin ?? finite.min() ?? 0
+            var hi = fixedMax ?? finite.max() ?? 1
+            if hi <= lo { hi = lo + (lo == 0 ? 1 : abs(lo) * 0.5) }
+            let step = Self.niceStep((hi - lo) / Double(Swift.max(1, tickCount - 1)))
+            if fixedMin == nil { lo = (lo / step).rounded(.down) * step }
+            if fixedMax == nil { hi = (hi / step).rounded(.up) * step }
+            domain = lo...hi
+            ticks = Self.linearTicks(lo: lo, hi: hi, step: step)
+        case .log:
+            let positive = values.filter { $0.isFinite && $0 > 0 }
+            let lo0 = fixedMin.flatMap { $0 > 0 ? $0 : nil } ?? positive.min() ?? 1
+            let hi0 = fixedMax.flatMap { $0 > 0 ? $0 : nil } ?? positive.max() ?? 10
+            let loExp = floor(log10(lo0)), hiExp0 = ceil(log10(Swift.max(hi0, lo0)))
+            let hiExp = hiExp0 > loExp ? hiExp0 : loExp + 1
+            domain = pow(10, loExp)...pow(10, hiExp)
+            ticks = Self.logTicks(loExp: Int(loExp), hiExp: Int(hiExp))
+        }
+    }
+
+    /// The pixel position of `value` (values off a log domain clamp to its lower end).
+    public func position(_ value: Double) -> Double {
+        let t: Double
+        switch kind {
+        case .linear:
+            t = (value - domain.lowerBound) / (domain.upperBound - domain.lowerBound)
+        case .log:
+            let v = value > 0 ? value : domain.lowerBound
+            t = (log10(v) - log10(domain.lowerBound)) / (log10(domain.upperBound) - log10(domain.lowerBound))
+        }
+        return range.start + t * (range.end - range.start)
+    }
+
+    /// Heckbert's nice step: 1, 2, 5 or 10 times a power of ten, at least `rough`.
+    static func niceStep(_ rough: Double) -> Double {
+        guard rough.isFinite, rough > 0 else { return 1 }
+        let exponent = floor(log10(rough))
+        let fraction = rough / pow(10, exponent)
+        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+        return nice * pow(10, exponent)
+    }
+
+    static func linearTicks(lo: Double, hi: Double, step: Double) -> [Double] {
+        var out: [Double] = []
+        var i = (lo / step).rounded(.up)
+        while i * step <= hi + step * 1e-9, out.count < 50 {
+            let v = i * step
+            out.append(abs(v) < step * 1e-9 ? 0 : v)
+            i += 1
+        }
+        return out
+    }
+
+    static func logTicks(loExp: Int, hiExp: Int) -> [Double] {
+        var out: [Double] = []
+        let subs: [Double] = hiExp - loExp < 2 ? [1, 2, 5] : [1]
+        for e in loExp...hiExp {
+            for s in subs {
+                let v = s * pow(10, Double(e))
+                if v <= pow(10, Double(hiExp)) * (1 + 1e-12) { out.append(v) }
+            }
+        }
+        return out
+    }
+}
+
+/// Number formatting shared by ticks, data labels and tables.
+public enum ChartNumber {
+    /// Formats `value` for display: percentages with up to one decimal, integers with
+    /// thousands as "k"/"M" on ticks, other numbers with up to 3 significant decimals.
+    public static func format(_ value: Double, as format: ValueFormat, compact: Bool = false) -> String {
+        guard value.isFinite else { return value.isNaN ? "n/a" : (value > 0 ? "∞" : "-∞") }
+        switch format {
+        case .percent:
+            return trim(String(format: "%.1f", value * 100)) + "%"
+        case .integer:
+            if compact, abs(value) >= 1_000_000 { return trim(String(format: "%.1f", value / 1_000_000)) + "M" }
+            if compact, abs(value) >= 10_000 { return trim(String(format: "%.1f", value / 1_000)) + "k" }
+            return String(Int(value.rounded()))
+        case .number:
+            if compact, abs(value) >= 10_000 { return String(format: "%.0e", value) }
+            if abs(value) >= 100 { return trim(String(format: "%.1f", value)) }
+            return trim(String(format: "%.3f", value))
+        }
+    }
+
+    private static func trim(_ s: String) -> String {
+        guard s.contains(".") else { return s }
+        var t = s
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t == "-0" ? "0" : t
+    }
+}

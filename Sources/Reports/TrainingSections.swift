@@ -1,0 +1,81 @@
+// Training curves from the per-step metrics the trainer stores in the run store (paper Fig. 6: reward,
+// and response length split by correct / incorrect responses, over policy steps). Metric names are
+// grouped by what they contain ("reward"/"accuracy", "length", anything else), so a new metric
+// shows up without changing the report.
+import Foundation
+import RunStore
+
+/// Builds the training-curve section from stored per-step metrics.
+public enum TrainingSections {
+    /// A metric's name and its (step, value) points.
+    public struct Curve: Sendable {
+        /// The stored metric name, e.g. `train.reward`.
+        public var name: String
+        /// (step, value) in step order.
+        public var points: [(step: Int, value: Double)]
+        /// Creates a curve.
+        public init(name: String, points: [(step: Int, value: Double)]) { self.name = name; self.points = points }
+    }
+
+    /// Per-step curves from stored metrics: every metric not written by an analysis
+    /// (`analysis.*`) that has at least two steps.
+    public static func curves(from metrics: [StoredMetric]) -> [Curve] {
+        var byName: [String: [(Int, Double)]] = [:]
+        for m in metrics where !m.name.hasPrefix("analysis.") && m.value.isFinite {
+            byName[m.name, default: []].append((m.step, m.value))
+        }
+        return byName.filter { $0.value.count >= 2 }.keys.sorted().map { name in
+            Curve(name: name, points: (byName[name] ?? []).sorted { $0.0 < $1.0 }.map { (step: $0.0, value: $0.1) })
+        }
+    }
+
+    /// Which chart a curve belongs to.
+    static func group(_ name: String) -> String {
+        let n = name.lowercased()
+        if n.contains("reward") || n.contains("accuracy") { return "reward" }
+        if n.contains("length") || n.contains("tokens") { return "length" }
+        return name
+    }
+
+    /// The training section: reward/accuracy curves, response-length curves (correct vs incorrect),
+    /// then one chart per other metric (loss, KL, gradient norm…).
+    public static func section(curves: [Curve], model: String?, objective: String?) -> ReportSection {
+        var order: [String] = [], groups: [String: [Curve]] = [:]
+        for c in curves {
+            let g = group(c.name)
+            if groups[g] == nil { order.append(g) }
+            groups[g, default: []].append(c)
+        }
+        order.sort { rank($0) < rank($1) }
+        let charts = order.prefix(8).map { g -> ChartSpec in
+            let cs = groups[g] ?? []
+            let title: String, y: ChartAxis
+            switch g {
+            case "reward": title = "Reward and accuracy over training"; y = ChartAxis("mean per step")
+            case "length": title = "Response length over training (correct vs incorrect)"; y = ChartAxis("completion tokens")
+            default: title = g; y = ChartAxis(g)
+            }
+            return ChartSpec(title: title, x: ChartAxis("policy step", format: .integer), y: y,
+                             data: .lines(cs.map { c in
+                                 LineSeries(name: c.name, points: c.points.map { LinePoint(x: Double($0.step), y: ChartValue($0.value)) })
+                             }))
+        }
+        let steps = Set(curves.flatMap { $0.points.map(\.step) }).sorted()
+        let lastRows = curves.map { c in [c.name, "\(c.points.count)", c.points.first.map { ChartNumber.format($0.value, as: .number) } ?? "–",
+                                          c.points.last.map { ChartNumber.format($0.value, as: .number) } ?? "–"] }
+        var provenance: [ReportFact] = []
+        if let model { provenance.append(ReportFact("model", model)) }
+        if let objective { provenance.append(ReportFact("objective", objective)) }
+        if let first = steps.first, let last = steps.last { provenance.append(ReportFact("steps", "\(first)–\(last)")) }
+        return ReportSection(
+            id: "training", title: "Training curves",
+            caption: ReportCaption(
+                measures: "Per-step reward and accuracy, and mean response length of correct and incorrect responses, over RL policy steps (paper Fig. 6); compare GRPO and Dr. GRPO runs with `r1audit compare`.",
+                method: "Values as logged by the trainer at each step (means over the step's rollouts), not smoothed.",
+                provenance: provenance),
+            charts: Array(charts),
+            table: lastRows.isEmpty ? nil : ReportTable(columns: ["metric", "steps", "first", "last"], rows: lastRows))
+    }
+
+    private static func rank(_ g: String) -> Int { g == "reward" ? 0 : g == "length" ? 1 : 2 }
+}

@@ -1,0 +1,137 @@
+// The typed rows of a run store. Plain value types, so callers never import GRDB; the SQL that
+// reads and writes them lives in RunDatabase+*.swift. Column meanings are in docs/RUNSTORE.md.
+import Foundation
+
+/// A question as stored with the run (a copy of `Datasets.Question`, which RunStore does not import).
+public struct StoredQuestion: Sendable, Codable, Hashable {
+    public var id: String
+    public var problem: String
+    public var golds: [String]
+    /// The dataset it came from (a path, `builtin` or a suite name).
+    public var source: String
+    public init(id: String, problem: String, golds: [String], source: String) {
+        self.id = id; self.problem = problem; self.golds = golds; self.source = source
+    }
+}
+
+/// A prompt template as used by the run (so a report can show the exact text).
+public struct StoredPrompt: Sendable, Codable, Hashable {
+    public var template: String
+    public var body: String
+    public var stop: [String]
+    /// `boxed`, `answer-tag` or `none` (`Prompts.AnswerExtraction` raw value).
+    public var extraction: String
+    public init(template: String, body: String, stop: [String], extraction: String) {
+        self.template = template; self.body = body; self.stop = stop; self.extraction = extraction
+    }
+}
+
+/// What identifies one sample of a run: no two stored samples share a key, and a resumed run skips
+/// every key already stored.
+public struct SampleKey: Sendable, Codable, Hashable, Comparable {
+    public var questionID: String
+    public var template: String
+    public var temperature: Double
+    public var sampleIndex: Int
+    public init(questionID: String, template: String, temperature: Double, sampleIndex: Int) {
+        self.questionID = questionID; self.template = template; self.temperature = temperature
+        self.sampleIndex = sampleIndex
+    }
+    public static func < (a: SampleKey, b: SampleKey) -> Bool {
+        (a.questionID, a.template, a.temperature, a.sampleIndex) < (b.questionID, b.template, b.temperature, b.sampleIndex)
+    }
+}
+
+/// One stored response.
+public struct StoredSample: Sendable, Codable, Hashable {
+    /// The row id (nil before insertion); verdicts refer to it.
+    public var id: Int64?
+    public var questionID: String
+    public var template: String
+    public var temperature: Double
+    public var topP: Double
+    public var sampleIndex: Int
+    /// The seed sent with the request (`SeedDerivation.seed`).
+    public var seed: UInt64
+    public var prompt: String
+    public var response: String
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// `stop` or `length` (`Inference.FinishReason` raw value).
+    public var finishReason: String
+    /// Seconds from request to last token.
+    public var latency: Double
+    public var model: String
+    public var created: Date
+
+    public init(id: Int64? = nil, questionID: String, template: String, temperature: Double, topP: Double,
+                sampleIndex: Int, seed: UInt64, prompt: String, response: String, promptTokens: Int,
+                completionTokens: Int, finishReason: String, latency: Double, model: String, created: Date = Date()) {
+        self.id = id; self.questionID = questionID; self.template = template; self.temperature = temperature
+        self.topP = topP; self.sampleIndex = sampleIndex; self.seed = seed; self.prompt = prompt
+        self.response = response; self.promptTokens = promptTokens; self.completionTokens = completionTokens
+        self.finishReason = finishReason; self.latency = latency; self.model = model; self.created = created
+    }
+
+    /// The sample's identity within the run.
+    public var key: SampleKey {
+        SampleKey(questionID: questionID, template: template, temperature: temperature, sampleIndex: sampleIndex)
+    }
+}
+
+/// One grader's verdict on one sample.
+public struct StoredVerdict: Sendable, Codable, Hashable {
+    public var sampleID: Int64
+    /// The grader's name (e.g. `math-verify`, `boxed-strict`).
+    public var grader: String
+    /// The extracted answer, nil when none was found.
+    public var extracted: String?
+    /// The grader's status (e.g. `correct`, `incorrect`, `no-answer`); Grading defines the values.
+    public var status: String
+    public init(sampleID: Int64, grader: String, extracted: String?, status: String) {
+        self.sampleID = sampleID; self.grader = grader; self.extracted = extracted; self.status = status
+    }
+}
+
+/// One judge call, cached by a hash of judge model + prompt so a repeated call is served from the store.
+public struct StoredJudgment: Sendable, Codable, Hashable {
+    /// `RunDatabase.judgmentKey(model:prompt:)`.
+    public var key: String
+    public var judgeModel: String
+    public var prompt: String
+    public var reply: String
+    /// The parsed verdict (0/1 answerability, 0–3 reflection), nil when the reply did not parse.
+    public var value: Double?
+    /// What was judged: e.g. `answerability`, `reflection`.
+    public var kind: String
+    public var created: Date
+    public init(key: String, judgeModel: String, prompt: String, reply: String, value: Double?, kind: String,
+                created: Date = Date()) {
+        self.key = key; self.judgeModel = judgeModel; self.prompt = prompt; self.reply = reply
+        self.value = value; self.kind = kind; self.created = created
+    }
+}
+
+/// One named measurement at one step (analyses use step 0; training uses its step number).
+public struct StoredMetric: Sendable, Codable, Hashable {
+    /// Dotted name, e.g. `passk.r1.t0.6.k8` or `train.reward`.
+    public var name: String
+    public var step: Int
+    public var value: Double
+    /// Optional JSON with detail (a table, a histogram, a config).
+    public var payload: String?
+    public var created: Date
+    public init(name: String, step: Int, value: Double, payload: String? = nil, created: Date = Date()) {
+        self.name = name; self.step = step; self.value = value; self.payload = payload; self.created = created
+    }
+}
+
+/// Token usage and sample count of a run.
+public struct TokenUsage: Sendable, Codable, Hashable {
+    public var samples: Int
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public init(samples: Int, promptTokens: Int, completionTokens: Int) {
+        self.samples = samples; self.promptTokens = promptTokens; self.completionTokens = completionTokens
+    }
+}

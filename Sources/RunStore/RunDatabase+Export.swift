@@ -1,0 +1,76 @@
+// `r1audit export --jsonl`: one JSON object per sample, with its question's golds and every
+// grader's verdict, for pandas (`pd.read_json(path, lines=True)`) or lm-eval-style analysis.
+// Field names are snake_case and documented in docs/RUNSTORE.md.
+import Foundation
+import GRDB
+
+/// One exported sample.
+public struct ExportedSample: Sendable, Codable, Hashable {
+    /// One grader's verdict on the sample.
+    public struct Verdict: Sendable, Codable, Hashable {
+        public var extracted: String?
+        public var status: String
+    }
+    public var sampleID: Int64
+    public var questionID: String
+    public var problem: String?
+    public var golds: [String]
+    public var template: String
+    public var temperature: Double
+    public var topP: Double
+    public var sampleIndex: Int
+    /// The seed as a decimal string (JSON numbers lose precision above 2^53).
+    public var seed: String
+    public var prompt: String
+    public var response: String
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var finishReason: String
+    public var latency: Double
+    public var model: String
+    public var created: Double
+    /// Grader name → verdict.
+    public var verdicts: [String: Verdict]
+
+    enum CodingKeys: String, CodingKey {
+        case sampleID = "sample_id", questionID = "question_id", problem, golds, template, temperature
+        case topP = "top_p", sampleIndex = "sample_index", seed, prompt, response
+        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case finishReason = "finish_reason", latency, model, created, verdicts
+    }
+}
+
+extension RunDatabase {
+    /// Calls `line` with one JSON line (no newline) per stored sample, optionally filtered, in
+    /// sample-key order, and returns the number of lines. Samples are read before verdicts, so a
+    /// grader writing at the same time can only add verdicts, never leave one pointing nowhere.
+    @discardableResult
+    public func exportJSONL(template: String? = nil, temperature: Double? = nil,
+                            includePrompts: Bool = true, line: (String) throws -> Void) throws -> Int {
+        let samples = try self.samples(template: template, temperature: temperature)
+        let questions = Dictionary(try self.questions().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var verdictsBySample: [Int64: [String: ExportedSample.Verdict]] = [:]
+        for v in try verdicts() {
+            verdictsBySample[v.sampleID, default: [:]][v.grader] = .init(extracted: v.extracted, status: v.status)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for s in samples {
+            let id = s.id ?? 0
+            let q = questions[s.questionID]
+            let row = ExportedSample(sampleID: id, questionID: s.questionID, problem: q?.problem, golds: q?.golds ?? [],
+                                     template: s.template, temperature: s.temperature, topP: s.topP,
+                                     sampleIndex: s.sampleIndex, seed: String(s.seed),
+                                     prompt: includePrompts ? s.prompt : "", response: s.response,
+                                     promptTokens: s.promptTokens, completionTokens: s.completionTokens,
+                                     finishReason: s.finishReason, latency: s.latency, model: s.model,
+                                     created: s.created.timeIntervalSince1970, verdicts: verdictsBySample[id] ?? [:])
+            let data: Data
+            do { data = try encoder.encode(row) } catch {
+                throw RunStoreError.badStoredValue(path: path, table: "samples", key: String(id), reason: error.localizedDescription)
+            }
+            try line(String(decoding: data, as: UTF8.self))
+        }
+        return samples.count
+    }
+}

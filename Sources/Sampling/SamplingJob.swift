@@ -1,0 +1,143 @@
+// The job every analysis uses: draw a plan's samples through any Backend into the run store,
+// skipping those already stored and storing each completion the moment it arrives, so a killed
+// run loses only the requests in flight and a rerun requests nothing twice (issue 2, run store).
+import Foundation
+import Datasets
+import Inference
+import Prompts
+import RunStore
+
+/// What one `SamplingJob.run` did.
+public struct SamplingSummary: Sendable, Codable, Hashable {
+    /// Samples in the plan.
+    public var planned: Int
+    /// Planned samples found in the store before this run (not requested again).
+    public var alreadyStored: Int
+    /// Samples requested from the backend by this run.
+    public var requested: Int
+    /// Samples this run received and stored.
+    public var stored: Int
+    /// Tokens of the samples this run stored.
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// Wall-clock seconds of this run.
+    public var elapsedSeconds: Double
+    public var model: String
+    /// The whole run's accounting after this job (every sample in the store).
+    public var runUsage: TokenUsage
+
+    /// Samples stored per second by this run.
+    public var samplesPerSecond: Double { elapsedSeconds > 0 ? Double(stored) / elapsedSeconds : 0 }
+    /// Completion tokens per second by this run.
+    public var completionTokensPerSecond: Double { elapsedSeconds > 0 ? Double(completionTokens) / elapsedSeconds : 0 }
+}
+
+/// Runs sampling plans against a backend into a run store.
+public enum SamplingJob {
+    /// The configuration keys this job writes.
+    public static let settingsKey = "sampling.settings"
+    public static let planKey = "sampling.plan"
+
+    /// Draws every sample of `plan` not yet in `database`.
+    /// - Throws: `SamplingError` for a bad plan or a store made with other settings, the backend's
+    ///   error when a request fails for good, `CancellationError` when the task is cancelled
+    ///   (everything received until then is stored).
+    public static func run(plan: SamplingPlan, backend: any Backend, database: RunDatabase,
+                           progress: ProgressHandler? = nil) async throws -> SamplingSummary {
+        try plan.validate()
+        let start = Date()
+        try recordPlan(plan, model: backend.modelName, database: database)
+
+        let planned = plan.plannedSamples()
+        let existing = try database.existingSampleKeys()
+        let pending = planned.filter { !existing.contains($0.key) }
+        let alreadyStored = planned.count - pending.count
+        var summary = SamplingSummary(planned: planned.count, alreadyStored: alreadyStored, requested: 0, stored: 0,
+                                      promptTokens: 0, completionTokens: 0, elapsedSeconds: 0,
+                                      model: backend.modelName, runUsage: TokenUsage(samples: 0, promptTokens: 0, completionTokens: 0))
+        progress?(ProgressUpdate(phase: "sampling", completed: alreadyStored, total: planned.count,
+                                 detail: alreadyStored > 0 ? "resuming: \(alreadyStored) already stored" : ""))
+
+        var offset = 0
+        while offset < pending.count {
+            try Task.checkCancellation()
+            let chunk = Array(pending[offset..<min(offset + plan.chunkSize, pending.count)])
+            offset += chunk.count
+            summary.requested += chunk.count
+            for try await item in backend.complete(chunk.map(\.request)) {
+                guard chunk.indices.contains(item.index) else { continue }
+                let p = chunk[item.index], c = item.completion
+                try database.insert(sample: StoredSample(
+                    questionID: p.key.questionID, template: p.key.template, temperature: p.key.temperature,
+                    topP: p.parameters.topP, sampleIndex: p.key.sampleIndex, seed: p.parameters.seed ?? 0,
+                    prompt: p.prompt, response: c.text, promptTokens: c.promptTokens,
+                    completionTokens: c.completionTokens, finishReason: c.finishReason.rawValue,
+                    latency: c.latency, model: backend.modelName))
+                summary.stored += 1
+                summary.promptTokens += c.promptTokens
+                summary.completionTokens += c.completionTokens
+                if let progress {
+                    let seconds = Date().timeIntervalSince(start)
+                    let rate = seconds > 0 ? Double(summary.completionTokens) / seconds : 0
+                    progress(ProgressUpdate(phase: "sampling", completed: alreadyStored + summary.stored,
+                                            total: planned.count, detail: String(format: "%.0f tok/s", rate)))
+                }
+            }
+            try Task.checkCancellation()
+        }
+        summary.elapsedSeconds = Date().timeIntervalSince(start)
+        summary.runUsage = try database.tokenUsage()
+        return summary
+    }
+
+    /// Records questions, templates and settings; refuses a store whose samples used other settings.
+    static func recordPlan(_ plan: SamplingPlan, model: String, database: RunDatabase) throws {
+        let settings = StoredSamplingSettings(topP: plan.topP, maxTokens: plan.maxTokens, runSeed: plan.runSeed, model: model)
+        if let stored = try database.config(settingsKey, as: StoredSamplingSettings.self), try database.sampleCount() > 0 {
+            if stored.model != settings.model {
+                throw SamplingError.settingsMismatch(setting: "model", stored: stored.model, requested: settings.model)
+            }
+            if stored.topP != settings.topP {
+                throw SamplingError.settingsMismatch(setting: "top-p", stored: "\(stored.topP)", requested: "\(settings.topP)")
+            }
+            if stored.maxTokens != settings.maxTokens {
+                throw SamplingError.settingsMismatch(setting: "max-tokens", stored: "\(stored.maxTokens)", requested: "\(settings.maxTokens)")
+            }
+            if stored.runSeed != settings.runSeed {
+                throw SamplingError.settingsMismatch(setting: "seed", stored: "\(stored.runSeed)", requested: "\(settings.runSeed)")
+            }
+        }
+        let storedPrompts = Dictionary(try database.prompts().map { ($0.template, $0) }, uniquingKeysWith: { a, _ in a })
+        let sampledTemplates = Set(try database.existingSampleKeys().map(\.template))
+        for t in plan.templates {
+            if let old = storedPrompts[t.name], sampledTemplates.contains(t.name),
+               old.body != t.body || old.stop != t.stop {
+                throw SamplingError.templateChanged(name: t.name)
+            }
+        }
+        try database.setConfig(settingsKey, value: settings)
+        try database.setConfig(planKey, value: PlanRecord(plan))
+        try database.upsert(questions: plan.questions.map {
+            StoredQuestion(id: $0.id, problem: $0.problem, golds: $0.golds, source: plan.questionSource)
+        })
+        for t in plan.templates {
+            try database.upsert(prompt: StoredPrompt(template: t.name, body: t.body, stop: t.stop, extraction: t.extraction.rawValue))
+        }
+    }
+}
+
+/// The plan as recorded in the run's configuration (for reports and `export`).
+struct PlanRecord: Codable {
+    var questionSource: String
+    var questions: Int
+    var templates: [String]
+    var temperatures: [Double]
+    var k: Int
+    var topP: Double
+    var maxTokens: Int
+    var runSeed: UInt64
+    init(_ p: SamplingPlan) {
+        questionSource = p.questionSource; questions = p.questions.count; templates = p.templates.map(\.name)
+        temperatures = p.temperatures; k = p.k; topP = p.topP; maxTokens = p.maxTokens; runSeed = p.runSeed
+    }
+}

@@ -1,0 +1,183 @@
+// `r1audit serve`: any `Backend` behind an OpenAI-compatible HTTP API on 127.0.0.1 (issue 7),
+// on Hummingbird 2. Routes and JSON follow OpenAI's API reference and what vLLM's and
+// llama.cpp's servers answer: POST /v1/completions, POST /v1/chat/completions, GET /v1/models,
+// GET /health. Concurrent requests are batched into the backend (RequestBatcher.swift).
+import Foundation
+import Hummingbird
+import Inference
+import Logging
+import Synchronization
+
+/// An OpenAI-compatible HTTP server over any `Backend` (the local engine, an endpoint, a test backend).
+public struct OpenAIServer: Sendable {
+    /// The backend that generates.
+    public let backend: any Backend
+    /// Address to listen on; 127.0.0.1 by default, so nothing is exposed beyond this machine.
+    public let host: String
+    /// TCP port; 0 picks a free one (reported through `onListening`).
+    public let port: Int
+    /// The model id reported by `/v1/models` and in responses; the backend's name by default.
+    public let modelID: String
+    private let batcher: RequestBatcher
+    private let progress: ProgressHandler?
+    private let served = Counter()
+
+    /// - Parameters:
+    ///   - batchWindow: how long a request waits for others to share a backend batch.
+    ///   - maxBatch: the most requests sent to the backend in one batch.
+    ///   - progress: receives a `serving` update after each answered request.
+    public init(backend: any Backend, host: String = "127.0.0.1", port: Int = 8080, modelID: String? = nil,
+                batchWindow: Duration = .milliseconds(5), maxBatch: Int = 64, progress: ProgressHandler? = nil) {
+        self.backend = backend; self.host = host; self.port = port
+        self.modelID = modelID ?? backend.modelName
+        self.progress = progress
+        batcher = RequestBatcher(backend: backend, window: batchWindow, maxBatch: maxBatch)
+    }
+
+    /// Serves until the calling task is cancelled, or (with `handleSignals`) until SIGINT/SIGTERM.
+    /// - Parameter onListening: called with the bound port once the server accepts connections.
+    public func run(handleSignals: Bool = false,
+                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var logger = Logger(label: "r1audit.serve")
+        logger.logLevel = .critical
+        let fallbackPort = port
+        let app = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "r1audit"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? fallbackPort) },
+            logger: logger)
+        do {
+            if handleSignals { try await app.runService() } else { try await app.run() }
+        } catch let error as ServerError {
+            throw error
+        } catch {
+            if Task.isCancelled { return }
+            throw ServerError.cannotListen(host: host, port: port, reason: "\(error)")
+        }
+    }
+
+    // MARK: - Routes
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        let created = Int(Date().timeIntervalSince1970)
+        router.get("health") { _, _ in Self.json(#"{"status":"ok"}"#) }
+        router.get("v1/models") { _, _ in
+            Self.encode(ModelList(data: [.init(id: modelID, created: created)]))
+        }
+        router.post("v1/completions") { request, _ in
+            await handle(request, chat: false)
+        }
+        router.post("v1/chat/completions") { request, _ in
+            await handle(request, chat: true)
+        }
+        return router
+    }
+
+    private func handle(_ request: Request, chat: Bool) async -> Response {
+        let start = ContinuousClock.now
+        do {
+            let bytes: ByteBuffer
+            do { bytes = try await request.body.collect(upTo: RequestLimits.maxBodyBytes) } catch {
+                throw ServerError.invalidRequest(message: "body over \(RequestLimits.maxBodyBytes) bytes or unreadable", param: nil)
+            }
+            let body: GenerationBody
+            do { body = try JSONDecoder().decode(GenerationBody.self, from: Data(bytes.readableBytesView)) } catch {
+                throw ServerError.invalidRequest(message: Self.describe(decoding: error), param: nil)
+            }
+            try body.validate(chat: chat)
+            let response = try await generate(body, chat: chat)
+            let count = served.increment()
+            let seconds = (ContinuousClock.now - start).seconds
+            progress?(ProgressUpdate(phase: "serving", completed: count, total: 0,
+                                     detail: "\(chat ? "chat/completions" : "completions"): \(response.choices.count) choices, "
+                                         + "\(response.usage.completion_tokens) tokens, \(String(format: "%.2f", seconds)) s"))
+            return Self.encode(response)
+        } catch let error as ServerError {
+            return Self.errorResponse(error)
+        } catch {
+            return Self.errorResponse(.backendFailed("\(error)"))
+        }
+    }
+
+    /// Expands the body into one `CompletionRequest` per choice (seed + i) and gathers the answers.
+    private func generate(_ body: GenerationBody, chat: Bool) async throws -> GenerationResponse {
+        let n = body.n ?? 1
+        let baseSeed = body.seed ?? UInt64.random(in: 0...UInt64.max)
+        let prompts: [PromptInput] = chat
+            ? [.chat(body.messages?.map { ChatMessage(role: $0.role, content: $0.content.text) } ?? [])]
+            : (body.prompt?.values ?? []).map { .text($0) }
+        var requests: [CompletionRequest] = []
+        for prompt in prompts {
+            for i in 0..<n {
+                requests.append(CompletionRequest(prompt: prompt, parameters: body.parameters(
+                    defaultMaxTokens: chat ? 256 : 16, baseSeed: baseSeed, choice: i)))
+            }
+        }
+        let completions = try await batcher.completeAll(requests)
+        var choices: [ChoiceOut] = []
+        var promptTokens = 0, completionTokens = 0
+        for (i, c) in completions.enumerated() {
+            if i % n == 0 { promptTokens += c.promptTokens }
+            completionTokens += c.completionTokens
+            let logprobs = c.logprobs.map { chat ? LogprobsOut.chat($0) : LogprobsOut.legacy($0) }
+            choices.append(ChoiceOut(index: i, text: chat ? nil : c.text,
+                                     message: chat ? ChatMessage(role: "assistant", content: c.text) : nil,
+                                     logprobs: logprobs, finishReason: c.finishReason.rawValue))
+        }
+        let id = (chat ? "chatcmpl-" : "cmpl-") + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        return GenerationResponse(id: id, object: chat ? "chat.completion" : "text_completion",
+                                  created: Int(Date().timeIntervalSince1970), model: modelID, choices: choices,
+                                  usage: .init(prompt_tokens: promptTokens, completion_tokens: completionTokens,
+                                               total_tokens: promptTokens + completionTokens))
+    }
+
+    // MARK: - JSON responses
+
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func encode(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else {
+            return json(#"{"error":{"message":"cannot encode the response","type":"server_error","param":null,"code":null}}"#,
+                        status: .internalServerError)
+        }
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func errorResponse(_ error: ServerError) -> Response {
+        var param: String?
+        if case .invalidRequest(_, let p) = error { param = p }
+        let body = ErrorBody(error: .init(message: error.errorDescription ?? "\(error)", type: error.openAIType,
+                                          param: param, code: nil))
+        return encode(body, status: .init(code: error.httpStatus))
+    }
+
+    static func describe(decoding error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let c):
+            return c.codingPath.isEmpty ? "the body is not valid JSON" : "invalid value at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+            return "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: ".")): \(c.debugDescription)"
+        case DecodingError.keyNotFound(let key, let c):
+            return "missing field \((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+        default: return "cannot read the body: \(error)"
+        }
+    }
+}
+
+/// Requests answered so far (for progress).
+private final class Counter: Sendable {
+    private let value = Mutex(0)
+    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+}
+
+extension Duration {
+    /// The duration in seconds as a Double.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

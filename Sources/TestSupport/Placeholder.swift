@@ -1,1 +1,0 @@
-// TestSupport: placeholder so the target builds; replace with the module's first real file.

@@ -1,0 +1,97 @@
+// Activation memory for one batch shape, planned up front (llm.c `ActivationTensors` with
+// `act_sizes`): every buffer the backward reads is allocated once and reused while the shape fits.
+
+/// The activations of one transformer layer, each (rows, features) row-major.
+struct LayerActivations {
+    var rinv1, xn1, q, k, v, probs, attnOut, xMid, rinv2, xn2, gate, up, h: UnsafeMutablePointer<Float>
+}
+
+/// Buffers for a forward/backward over a packed batch. Not thread-safe: one per training task.
+public final class DecoderWorkspace {
+    private(set) var rows = 0
+    private(set) var tokens: [Int] = []
+    private(set) var positions: [Int] = []
+    private(set) var segments: [Segment] = []
+    /// Packed row of each scored token's predicting position, and the token it predicts.
+    private(set) var targetRows: [Int] = []
+    private(set) var targets: [Int] = []
+    private(set) var rope = RotaryTable(headDim: 2, positions: 0, theta: 10000)
+    private var ropeKey: (Int, Int, Double) = (0, 0, 0)
+
+    var residual: [UnsafeMutablePointer<Float>] = []
+    var layer: [LayerActivations] = []
+    var rinvF, xnF, xT, logits: UnsafeMutablePointer<Float>
+    var dx, dxn, dq, dk, dv, dAttn, dh, dGate, dUp, dScores, dxT: UnsafeMutablePointer<Float>
+    private var owned: [(UnsafeMutablePointer<Float>, Int)] = []
+    private var capacity: (rows: Int, probs: Int, targets: Int, longest: Int) = (-1, -1, -1, -1)
+
+    /// An empty workspace; buffers are allocated by the first forward.
+    public init() {
+        let e = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        rinvF = e; xnF = e; xT = e; logits = e
+        dx = e; dxn = e; dq = e; dk = e; dv = e; dAttn = e; dh = e; dGate = e; dUp = e; dScores = e; dxT = e
+        owned = [(e, 1)]
+    }
+
+    deinit { for (p, _) in owned { p.deallocate() } }
+
+    /// Floats currently allocated (for reporting activation memory).
+    public var allocatedFloats: Int { owned.reduce(0) { $0 + $1.1 } }
+
+    /// Lays out `batch` as packed rows and (re)allocates buffers if the shape grew.
+    func plan(_ batch: [ScoredSequence], configuration cfg: PolicyConfiguration) throws {
+        guard !batch.isEmpty else { throw TrainingError.invalidBatch("empty batch") }
+        var toks: [Int] = [], pos: [Int] = [], segs: [Segment] = [], tRows: [Int] = [], tgt: [Int] = []
+        var probTotal = 0, longest = 0
+        for (i, s) in batch.enumerated() {
+            guard s.scoredFrom >= 1, s.scoredFrom <= s.tokens.count else {
+                throw TrainingError.invalidBatch("sequence \(i): scoredFrom \(s.scoredFrom) outside 1...\(s.tokens.count)")
+            }
+            guard s.tokens.count <= cfg.maxPositionEmbeddings else {
+                throw TrainingError.invalidBatch("sequence \(i) has \(s.tokens.count) tokens, above max_position_embeddings \(cfg.maxPositionEmbeddings)")
+            }
+            if let bad = s.tokens.first(where: { $0 < 0 || $0 >= cfg.vocabSize }) {
+                throw TrainingError.invalidBatch("sequence \(i): token id \(bad) outside the vocabulary (\(cfg.vocabSize))")
+            }
+            let off = toks.count, l = s.tokens.count
+            segs.append(Segment(offset: off, length: l, probOffset: probTotal))
+            probTotal += cfg.numAttentionHeads * l * l
+            longest = max(longest, l)
+            toks += s.tokens; pos += Array(0..<l)
+            for t in s.scoredFrom..<l { tRows.append(off + t - 1); tgt.append(s.tokens[t]) }
+        }
+        tokens = toks; positions = pos; segments = segs; targetRows = tRows; targets = tgt; rows = toks.count
+        if ropeKey != (cfg.headDim, longest, cfg.ropeTheta) && (ropeKey.0 != cfg.headDim || ropeKey.1 < longest || ropeKey.2 != cfg.ropeTheta) {
+            rope = RotaryTable(headDim: cfg.headDim, positions: max(longest, 1), theta: cfg.ropeTheta)
+            ropeKey = (cfg.headDim, longest, cfg.ropeTheta)
+        }
+        let need = (rows: rows, probs: probTotal, targets: max(tgt.count, 1), longest: longest)
+        if need.rows <= capacity.rows && need.probs <= capacity.probs && need.targets <= capacity.targets
+            && need.longest <= capacity.longest && layer.count == cfg.numHiddenLayers { return }
+        allocate(need, cfg)
+    }
+
+    private func allocate(_ need: (rows: Int, probs: Int, targets: Int, longest: Int), _ cfg: PolicyConfiguration) {
+        for (p, _) in owned { p.deallocate() }
+        owned = []
+        func buf(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+            p.initialize(repeating: 0, count: max(count, 1))
+            owned.append((p, max(count, 1)))
+            return p
+        }
+        let n = need.rows, c = cfg.hiddenSize, qd = cfg.numAttentionHeads * cfg.headDim
+        let kd = cfg.numKeyValueHeads * cfg.headDim, inter = cfg.intermediateSize
+        residual = (0...cfg.numHiddenLayers).map { _ in buf(n * c) }                            // (N, C) each
+        layer = (0..<cfg.numHiddenLayers).map { _ in
+            LayerActivations(rinv1: buf(n), xn1: buf(n * c), q: buf(n * qd), k: buf(n * kd), v: buf(n * kd),
+                             probs: buf(need.probs), attnOut: buf(n * qd), xMid: buf(n * c), rinv2: buf(n),
+                             xn2: buf(n * c), gate: buf(n * inter), up: buf(n * inter), h: buf(n * inter))
+        }
+        rinvF = buf(n); xnF = buf(n * c); xT = buf(need.targets * c); logits = buf(need.targets * cfg.vocabSize)
+        dx = buf(n * c); dxn = buf(n * c); dq = buf(n * qd); dk = buf(n * kd); dv = buf(n * kd); dAttn = buf(n * qd)
+        dh = buf(n * inter); dGate = buf(n * inter); dUp = buf(n * inter)
+        dScores = buf(need.longest * need.longest); dxT = buf(need.targets * c)
+        capacity = need
+    }
+}

@@ -1,0 +1,229 @@
+// The decoder's layers as forward/backward pairs side by side, in the style of llm.c train_gpt2.c
+// (`layernorm_forward`/`layernorm_backward`…): the forward fills what its backward needs, gradients
+// accumulate with `+=`, and every buffer carries its shape. Semantics follow transformers'
+// modeling_llama.py (LlamaRMSNorm, rotate_half RoPE, repeat_kv GQA, SiLU-gated MLP).
+// N = tokens in the packed batch, C = hidden, Q = heads·head_dim, K = kv_heads·head_dim, I = intermediate.
+
+import Foundation
+
+// MARK: - Embedding
+
+/// out (N, C) = table[tokens[n]] (V, C).
+func embeddingForward(_ out: UnsafeMutablePointer<Float>, table: UnsafePointer<Float>, tokens: [Int], c: Int) {
+    for (n, tok) in tokens.enumerated() { (out + n * c).update(from: table + tok * c, count: c) }
+}
+
+/// dTable[tokens[n]] += dOut[n].
+func embeddingBackward(dTable: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, tokens: [Int], c: Int) {
+    for (n, tok) in tokens.enumerated() {
+        let d = dTable + tok * c, s = dOut + n * c
+        for i in 0..<c { d[i] += s[i] }
+    }
+}
+
+// MARK: - RMSNorm
+
+/// y (N, C) = x · rinv · w with rinv (N) = 1/sqrt(mean(x²) + eps), as LlamaRMSNorm (fp32 throughout).
+func rmsNormForward(_ y: UnsafeMutablePointer<Float>, rinv: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>,
+                    w: UnsafePointer<Float>, rows: Int, c: Int, eps: Float) {
+    for n in 0..<rows {
+        let xr = x + n * c, yr = y + n * c
+        var ss: Float = 0
+        for i in 0..<c { ss += xr[i] * xr[i] }
+        let r = 1 / (ss / Float(c) + eps).squareRoot()
+        rinv[n] = r
+        for i in 0..<c { yr[i] = xr[i] * r * w[i] }
+    }
+}
+
+/// dx (N, C) += rinv·(dy·w − x·rinv²·mean(dy·w·x)); dw (C) += Σ_n dy·x·rinv.
+func rmsNormBackward(dx: UnsafeMutablePointer<Float>, dw: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>,
+                     x: UnsafePointer<Float>, w: UnsafePointer<Float>, rinv: UnsafePointer<Float>, rows: Int, c: Int) {
+    for n in 0..<rows {
+        let xr = x + n * c, dyr = dy + n * c, dxr = dx + n * c, r = rinv[n]
+        var dot: Float = 0
+        for i in 0..<c { dot += dyr[i] * w[i] * xr[i] }
+        let k = r * r * r * dot / Float(c)
+        for i in 0..<c {
+            dxr[i] += r * dyr[i] * w[i] - k * xr[i]
+            dw[i] += dyr[i] * xr[i] * r
+        }
+    }
+}
+
+// MARK: - Bias (qwen2 q/k/v)
+
+/// y (N, F) += b (F).
+func biasForward(_ y: UnsafeMutablePointer<Float>, b: UnsafePointer<Float>, rows: Int, f: Int) {
+    for n in 0..<rows { let yr = y + n * f; for i in 0..<f { yr[i] += b[i] } }
+}
+
+/// db (F) += Σ_n dy (N, F).
+func biasBackward(db: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>, rows: Int, f: Int) {
+    for n in 0..<rows { let dr = dy + n * f; for i in 0..<f { db[i] += dr[i] } }
+}
+
+// MARK: - RoPE
+
+/// cos/sin tables (positions, D/2) for rotate_half RoPE: angle = pos · θ^(−2i/D).
+struct RotaryTable {
+    var cos: [Float], sin: [Float]
+    let half: Int
+    init(headDim: Int, positions: Int, theta: Double) {
+        half = headDim / 2
+        cos = [Float](repeating: 0, count: positions * half); sin = cos
+        for p in 0..<positions {
+            for i in 0..<half {
+                let inv = 1 / Foundation.pow(theta, Double(2 * i) / Double(headDim))
+                let a = Double(p) * inv
+                cos[p * half + i] = Float(Foundation.cos(a)); sin[p * half + i] = Float(Foundation.sin(a))
+            }
+        }
+    }
+}
+
+/// In place on x (N, heads·D): (x1, x2) → (x1·cos − x2·sin, x2·cos + x1·sin) per head at each row's position.
+/// With `inverse` it applies the transposed rotation, which is the backward pass.
+func ropeApply(_ x: UnsafeMutablePointer<Float>, positions: [Int], heads: Int, headDim: Int,
+               table: RotaryTable, inverse: Bool) {
+    let half = headDim / 2, s: Float = inverse ? -1 : 1
+    table.cos.withUnsafeBufferPointer { cp in
+        table.sin.withUnsafeBufferPointer { sp in
+            for (n, pos) in positions.enumerated() {
+                let c = cp.baseAddress! + pos * half, sn = sp.baseAddress! + pos * half
+                for h in 0..<heads {
+                    let v = x + n * heads * headDim + h * headDim
+                    for i in 0..<half {
+                        let a = v[i], b = v[i + half], si = s * sn[i]
+                        v[i] = a * c[i] - b * si
+                        v[i + half] = b * c[i] + a * si
+                    }
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Causal attention with GQA
+
+/// One packed sequence: rows [offset, offset+length) of the batch.
+struct Segment { var offset: Int, length: Int, probOffset: Int }
+
+/// out (N, Q) = softmax(q kᵀ/√D + causal) v per head; probs (Σ H·L·L) keeps P for the backward.
+func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+                      q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                      segments: [Segment], heads: Int, kvHeads: Int, headDim: Int) {
+    let qd = heads * headDim, kd = kvHeads * headDim, group = heads / kvHeads
+    let scale = 1 / Float(headDim).squareRoot()
+    for seg in segments {
+        let l = seg.length, o = seg.offset
+        for h in 0..<heads {
+            let kh = h / group
+            let p = probs + seg.probOffset + h * l * l                 // (L, L)
+            gemm(transA: false, transB: true, m: l, n: l, k: headDim, alpha: scale,
+                 q + o * qd + h * headDim, lda: qd, k + o * kd + kh * headDim, ldb: kd, beta: 0, p, ldc: l)
+            for i in 0..<l {
+                let row = p + i * l
+                var mx = -Float.infinity
+                for j in 0...i { mx = max(mx, row[j]) }
+                var sum: Float = 0
+                for j in 0...i { let e = Foundation.exp(row[j] - mx); row[j] = e; sum += e }
+                let inv = 1 / sum
+                for j in 0...i { row[j] *= inv }
+                for j in (i + 1)..<max(l, i + 1) { row[j] = 0 }
+            }
+            gemm(transA: false, transB: false, m: l, n: headDim, k: l, alpha: 1, p, lda: l,
+                 v + o * kd + kh * headDim, ldb: kd, beta: 0, out + o * qd + h * headDim, ldc: qd)
+        }
+    }
+}
+
+/// From dOut (N, Q): dq (N, Q), dk, dv (N, K) += …; `scratch` holds one (L, L) dP for the longest segment.
+func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
+                       dOut: UnsafePointer<Float>, probs: UnsafePointer<Float>, q: UnsafePointer<Float>,
+                       k: UnsafePointer<Float>, v: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                       segments: [Segment], heads: Int, kvHeads: Int, headDim: Int) {
+    let qd = heads * headDim, kd = kvHeads * headDim, group = heads / kvHeads
+    let scale = 1 / Float(headDim).squareRoot()
+    for seg in segments {
+        let l = seg.length, o = seg.offset
+        for h in 0..<heads {
+            let kh = h / group
+            let p = probs + seg.probOffset + h * l * l
+            let dO = dOut + o * qd + h * headDim
+            // dV (L, D) += Pᵀ dO
+            gemm(transA: true, transB: false, m: l, n: headDim, k: l, alpha: 1, p, lda: l, dO, ldb: qd,
+                 beta: 1, dv + o * kd + kh * headDim, ldc: kd)
+            // dP (L, L) = dO Vᵀ
+            gemm(transA: false, transB: true, m: l, n: l, k: headDim, alpha: 1, dO, lda: qd,
+                 v + o * kd + kh * headDim, ldb: kd, beta: 0, scratch, ldc: l)
+            // dS = P ⊙ (dP − Σ_j dP·P), causal entries only
+            for i in 0..<l {
+                let pr = p + i * l, dr = scratch + i * l
+                var dot: Float = 0
+                for j in 0...i { dot += pr[j] * dr[j] }
+                for j in 0...i { dr[j] = pr[j] * (dr[j] - dot) }
+                for j in (i + 1)..<max(l, i + 1) { dr[j] = 0 }
+            }
+            // dQ += scale · dS K ; dK += scale · dSᵀ Q
+            gemm(transA: false, transB: false, m: l, n: headDim, k: l, alpha: scale, scratch, lda: l,
+                 k + o * kd + kh * headDim, ldb: kd, beta: 1, dq + o * qd + h * headDim, ldc: qd)
+            gemm(transA: true, transB: false, m: l, n: headDim, k: l, alpha: scale, scratch, lda: l,
+                 q + o * qd + h * headDim, ldb: qd, beta: 1, dk + o * kd + kh * headDim, ldc: kd)
+        }
+    }
+}
+
+// MARK: - SwiGLU
+
+/// h (N, I) = silu(gate) · up.
+func swiGLUForward(_ h: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count {
+        let g = gate[i]
+        h[i] = g / (1 + Foundation.exp(-g)) * up[i]
+    }
+}
+
+/// dGate = dh · up · silu'(gate), dUp = dh · silu(gate) (both overwritten).
+func swiGLUBackward(dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointer<Float>, dh: UnsafePointer<Float>,
+                    gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count {
+        let g = gate[i], s = 1 / (1 + Foundation.exp(-g))
+        dGate[i] = dh[i] * up[i] * s * (1 + g * (1 - s))
+        dUp[i] = dh[i] * g * s
+    }
+}
+
+// MARK: - Log-softmax of the taken tokens
+
+/// For logits (R, V): logp[r] = log softmax(logits[r])[targets[r]], entropy[r] = −Σ p log p.
+/// Overwrites logits with the probabilities p, which is all the backward needs.
+func takenLogSoftmaxForward(logits: UnsafeMutablePointer<Float>, targets: [Int], vocab: Int,
+                            logProbs: inout [Double], entropies: inout [Double]) {
+    for (r, y) in targets.enumerated() {
+        let row = logits + r * vocab
+        var mx = -Float.infinity
+        for j in 0..<vocab { mx = max(mx, row[j]) }
+        var sum: Double = 0
+        for j in 0..<vocab { sum += Double(Foundation.exp(row[j] - mx)) }
+        let lse = Double(mx) + Foundation.log(sum)
+        logProbs[r] = Double(row[y]) - lse
+        var ent: Double = 0
+        for j in 0..<vocab {
+            let lp = Double(row[j]) - lse
+            let p = Foundation.exp(lp)
+            ent -= p * lp
+            row[j] = Float(p)
+        }
+        entropies[r] = ent
+    }
+}
+
+/// dlogits[r] = g[r] · (onehot(targets[r]) − p[r]), in place over the probabilities.
+func takenLogSoftmaxBackward(probs: UnsafeMutablePointer<Float>, targets: [Int], vocab: Int, dLogProbs: [Double]) {
+    for (r, y) in targets.enumerated() {
+        let row = probs + r * vocab, g = Float(dLogProbs[r])
+        for j in 0..<vocab { row[j] = -g * row[j] }
+        row[y] += g
+    }
+}

@@ -1,0 +1,140 @@
+// Keyword detector, judge-reply parsing, the answerability heuristic, reflection vs accuracy, lengths.
+import Foundation
+import Testing
+@testable import Analyses
+
+@Suite struct KeywordTests {
+    let text = "Let me RECHECK. I will Rethink, then double-checked it. A precheck is not one. Recheck again."
+
+    @Test func wordBoundaryIsDefault() {
+        let c = KeywordDetector().counts(in: text)
+        #expect(c == ["recheck": 2, "rethink": 1, "double-check": 1])
+    }
+
+    @Test func paperParityCountsRawSubstrings() {
+        let c = KeywordDetector(matching: .substring).counts(in: text)
+        // "check again" inside "Recheck again" also counts under the paper's rule.
+        #expect(c == ["recheck": 3, "rethink": 1, "double-check": 1, "check again": 1])
+        #expect(KeywordDetector(matching: .substring).detects("unreconsidered") == true)
+        #expect(KeywordDetector().detects("unreconsidered") == false)
+        #expect(KeywordDetector().detects("I reconsidered the reconsideration") == true)
+        #expect(KeywordDetector().detects("nothing to see") == false)
+    }
+
+    @Test func poolIsThePapers() {
+        #expect(KeywordDetector.paperPool.count == 15)
+        #expect(KeywordDetector.paperPool.contains("go over the steps"))
+    }
+
+    @Test func questionVersusResponseLevel() {
+        let groups = [["recheck this", "no"], ["no", "no"], ["think again", "let me reconsider"]]
+        let t = KeywordTally(detector: KeywordDetector(), responsesByQuestion: groups)
+        #expect(t.responses == 6 && t.responsesDetected == 3)
+        #expect(t.questions == 3 && t.questionsDetected == 2)
+        #expect(t.occurrences == ["recheck": 1, "think again": 1, "reconsider": 1])
+    }
+
+    @Test func keywordFile() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("kw-\(UUID().uuidString).txt")
+        try "# comment\nrecheck\n\n  verify again \n".write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(try KeywordDetector.loadKeywords(from: url) == ["recheck", "verify again"])
+        let empty = url.appendingPathExtension("empty")
+        try "# nothing\n".write(to: empty, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        #expect(throws: AnalysesError.self) { try KeywordDetector.loadKeywords(from: empty) }
+    }
+}
+
+@Suite struct JudgeReplyTests {
+    @Test(arguments: [
+        ("1: The response engages with the question.", AnswerabilityVerdict.answers),
+        ("0", .continues),
+        ("**1** — it engages", .answers),
+        ("Return 0 → the output is off-topic", .continues),
+        ("The output attempts an answer. 1", .answers),
+        ("", .unparsed),
+        ("I cannot decide.", .unparsed),
+        ("2: neither", .unparsed),
+        ("10 items were listed", .unparsed),
+        ("3.5", .unparsed),
+    ])
+    func answerability(_ reply: String, _ expected: AnswerabilityVerdict) {
+        #expect(JudgeReplyParser.answerability(reply) == expected)
+    }
+
+    @Test func answerabilityPaperParity() {
+        #expect(JudgeReplyParser.answerabilityPaperParity("1: yes") == .answers)
+        #expect(JudgeReplyParser.answerabilityPaperParity("0") == .continues)
+        #expect(JudgeReplyParser.answerabilityPaperParity(" 1") == .unparsed)
+        #expect(JudgeReplyParser.answerabilityPaperParity("**1**") == .unparsed)
+    }
+
+    @Test(arguments: [
+        ("The response demonstrates self-reflection. 2.", ReflectionCategory?.some(.reflection)),
+        ("Category 1. The response does not revisit step 3.", .noReflection),
+        ("**Category: 2** (it rechecks)", .reflection),
+        ("It solves directly, never revisiting steps 2 and 3. 1", .noReflection),
+        ("Only Python code. 3", .codeOnly),
+        ("Off-topic rambling.\n\n0", .offTopic),
+        ("", nil),
+        ("garbage without a number", nil),
+        ("The answer is 4.", nil),
+        ("5", nil),
+    ])
+    func reflection(_ reply: String, _ expected: ReflectionCategory?) {
+        #expect(JudgeReplyParser.reflection(reply) == expected)
+    }
+
+    @Test func reflectionPaperParityKeepsItsQuirks() {
+        #expect(JudgeReplyParser.reflectionPaperParity("The response demonstrates self-reflection. 2."))
+        #expect(!JudgeReplyParser.reflectionPaperParity("2. The response rechecks its work."))
+        #expect(JudgeReplyParser.reflectionPaperParity("See step 12"))
+    }
+}
+
+@Suite struct HeuristicTests {
+    @Test(arguments: [
+        ("", false, AnswerabilityVerdict.continues),
+        ("   \n", true, .continues),
+        ("blah", true, .answers),
+        ("Question: What is 2+2?\nAnswer: 4", false, .continues),
+        ("First add 3 and 4.\nSo the answer is 7.", false, .answers),
+        ("We add them: 3 + 4 = 7\nQuestion: next one? The answer is 9", false, .answers),
+        ("and then she went to the store to buy apples for her friends", false, .continues),
+    ])
+    func classify(_ response: String, _ extracted: Bool, _ expected: AnswerabilityVerdict) {
+        #expect(AnswerabilityHeuristic.classify(response: response, hasExtractedAnswer: extracted) == expected)
+    }
+}
+
+@Suite struct ReflectionAccuracyTests {
+    @Test func perQuestionGaps() {
+        let r = ReflectionAccuracy(questions: [
+            (id: "q1", outcomes: [.init(reflects: true, correct: true), .init(reflects: true, correct: false),
+                                  .init(reflects: false, correct: false), .init(reflects: false, correct: false)]),
+            (id: "q2", outcomes: [.init(reflects: true, correct: true)]),
+            (id: "q3", outcomes: [.init(reflects: true, correct: false), .init(reflects: false, correct: true)]),
+        ])
+        #expect(r.gaps.map(\.questionID) == ["q1", "q3"])
+        #expect(r.gaps.map(\.delta) == [0.5, -1])
+        #expect(r.skippedQuestions == 1 && r.positive == 1 && r.negative == 1 && r.zero == 0)
+        #expect(r.meanDelta == -0.25)
+        #expect(r.histogram[7] == 1 && r.histogram[0] == 1 && r.histogram.reduce(0, +) == 2)
+    }
+
+    @Test func lengthsByCategory() {
+        let items: [(category: ResponseCategory, tokens: Int, hasAnswer: Bool)] = [
+            (.of(truncated: true, hasAnswer: true, correct: true), 256, true),
+            (.of(truncated: false, hasAnswer: true, correct: true), 10, true),
+            (.of(truncated: false, hasAnswer: true, correct: true), 20, true),
+            (.of(truncated: false, hasAnswer: true, correct: false), 30, true),
+            (.of(truncated: false, hasAnswer: false, correct: false), 5, false),
+        ]
+        let l = LengthsByCategory(items)
+        #expect(l.total == 5 && l.truncationRate == 0.2 && l.formatRate == 0.8)
+        #expect(l.byCategory[.correct]?.median == 15 && l.byCategory[.correct]?.count == 2)
+        #expect(l.byCategory[.truncated]?.max == 256 && l.byCategory[.noAnswer]?.mean == 5)
+        #expect(l.byCategory[.incorrect]?.min == 30)
+    }
+}

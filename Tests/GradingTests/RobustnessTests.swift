@@ -1,0 +1,43 @@
+// Pathological inputs: deep nesting, megabyte responses, garbage. Each must return promptly with
+// no-answer or false and never crash (issue 3, "bounded in time").
+import Testing
+@testable import Grading
+
+@Suite("Pathological input")
+struct RobustnessTests {
+    private let verifier = AnswerVerifier(extractor: AnswerExtractor(mode: .auto))
+
+    @Test func deepNestingIsFalseNotACrash() {
+        let deep = String(repeating: "{", count: 5000) + "1" + String(repeating: "}", count: 5000)
+        #expect(!verifier.equivalent(deep, "2"))
+        let parens = String(repeating: "(", count: 3000) + "1" + String(repeating: ")", count: 3000)
+        #expect(!verifier.equivalent(parens, "2"))
+        let fracs = String(repeating: "\\frac{1}{", count: 400) + "2" + String(repeating: "}", count: 400)
+        #expect(!verifier.equivalent(fracs, "2"))
+    }
+
+    @Test func megabyteResponses() {
+        let noise = String(repeating: "lorem ipsum 12 + ", count: 65_000)  // ~1.1 MB
+        let paper = AnswerVerifier.paperParity(mode: .boxed)
+        #expect(paper.grade(response: noise, golds: ["12"]).status == .noAnswer)
+        #expect(paper.grade(response: noise + "\\boxed{12}", golds: ["12"]).status == .correct)
+        let huge = "\\boxed{" + String(repeating: "1+", count: 500_000) + "1}"
+        #expect(paper.grade(response: huge, golds: ["2"]).status == .noAnswer)
+        let unbalanced = String(repeating: "\\boxed{", count: 20_000)
+        #expect(paper.grade(response: unbalanced, golds: ["1"]).status == .noAnswer)
+    }
+
+    @Test(arguments: ["", "}{", "\\frac{", "^^^", "((]]", "\\begin{pmatrix} 1 & \\end", "1/0", "0^0", "10^{10^{10}}",
+                      "\\sqrt[0]{2}", "\\binom{-3}{x}", "|||", "\\left(", "99999999999999999999999!", "x^{x^{x^{x}}}"])
+    func garbageNeverCrashes(_ s: String) {
+        _ = verifier.equivalent(s, s + "1")
+        _ = verifier.equivalent("1", s)
+        #expect(verifier.equivalent(s, s) == !s.isEmpty)
+    }
+
+    @Test func hugeExponentsCompareFalse() {
+        #expect(!verifier.equivalent("2^{100000}", "3"))
+        #expect(verifier.equivalent("2^{10}", "1024"))
+        #expect(!verifier.equivalent("2^{10}", "1025"))
+    }
+}

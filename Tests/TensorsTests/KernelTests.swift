@@ -1,0 +1,136 @@
+// Each fast kernel against its naive reference (llm.c `dev/cpu/*` style), on seeded random inputs.
+import Testing
+import Foundation
+import Inference
+@testable import Tensors
+
+private func randomFloats(_ n: Int, seed: UInt64, scale: Float = 1) -> [Float] {
+    var rng = SplitMix64(seed: seed)
+    return (0..<n).map { _ in Float(rng.nextUnit() * 2 - 1) * scale }
+}
+
+private func maxDiff(_ a: [Float], _ b: [Float]) -> Float {
+    zip(a, b).map { abs($0 - $1) }.max() ?? 0
+}
+
+@Suite struct KernelTests {
+    @Test(arguments: [(1, 1, 1), (3, 5, 7), (17, 64, 33), (64, 96, 128)])
+    func gemmMatchesNaive(_ shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        let a = randomFloats(m * k, seed: 1), b = randomFloats(n * k, seed: 2)
+        var fast = randomFloats(m * n, seed: 3), slow = fast
+        Gemm.multiplyTransposed(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, c: &fast, ldc: n, alpha: 0.5, beta: 1)
+        Gemm.naiveMultiplyTransposed(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, c: &slow, ldc: n, alpha: 0.5, beta: 1)
+        #expect(maxDiff(fast, slow) < 1e-4)
+    }
+
+    @Test func linearRejectsMismatchedShapes() throws {
+        let x = Tensor(zeros: [2, 3]), w = Tensor(zeros: [4, 5])
+        #expect(throws: TensorError.self) { try Gemm.linear(x, w) }
+        let y = try Gemm.linear(Tensor(zeros: [2, 5]), w)
+        #expect(y.shape == [2, 4])
+    }
+
+    @Test(arguments: [-100.0, -20.5, -1.0, -1e-3, 0.0, 0.37, 1.0, 10.0, 50.0, 88.0] as [Float])
+    func fastExpIsAccurate(_ x: Float) {
+        let expected = Foundation.exp(Double(x))
+        #expect(abs(Double(FastMath.exp(x)) - expected) <= 4e-7 * expected + 1e-38)
+    }
+
+    @Test func rmsNormMatchesNaive() {
+        let rows = 3, width = 37
+        let x = randomFloats(rows * width, seed: 4, scale: 3), w = randomFloats(width, seed: 5)
+        var y = [Float](repeating: 0, count: rows * width)
+        RMSNorm.forward(x: x, ld: width, weight: w, eps: 1e-5, rows: rows, width: width, y: &y, ldy: width)
+        #expect(maxDiff(y, RMSNorm.naive(x: x, weight: w, eps: 1e-5, rows: rows, width: width)) < 1e-5)
+    }
+
+    @Test(arguments: [nil, RoPEScaling.linear(factor: 4),
+                      RoPEScaling.llama3(factor: 8, lowFrequencyFactor: 1, highFrequencyFactor: 4,
+                                         originalMaxPositions: 64)])
+    func ropeMatchesNaive(_ scaling: RoPEScaling?) {
+        let d = 16
+        let rope = RoPEFrequencies(headDim: d, base: 10_000, scaling: scaling)
+        let v = randomFloats(2 * d, seed: 6)
+        for position in [0, 1, 7, 300] {
+            var c = [Float](repeating: 0, count: d / 2), s = c, x = v
+            rope.angles(position: position, cos: &c, sin: &s)
+            rope.rotate(&x, heads: 2, cos: c, sin: s)
+            let expected = rope.naiveRotate(Array(v[0..<d]), position: position)
+                + rope.naiveRotate(Array(v[d...]), position: position)
+            #expect(maxDiff(x, expected) < 1e-5)
+        }
+        // Position 0 is the identity; the rotation preserves each pair's norm.
+        #expect(rope.naiveRotate(Array(v[0..<d]), position: 0) == Array(v[0..<d]))
+    }
+
+    @Test func llama3ScalingKeepsHighFrequenciesAndDividesLowOnes() {
+        let plain = RoPEFrequencies(headDim: 64, base: 500_000)
+        let scaled = RoPEFrequencies(headDim: 64, base: 500_000, scaling: .llama3(
+            factor: 8, lowFrequencyFactor: 1, highFrequencyFactor: 4, originalMaxPositions: 8192))
+        #expect(scaled.inverseFrequencies[0] == plain.inverseFrequencies[0])
+        #expect(abs(scaled.inverseFrequencies[31] - plain.inverseFrequencies[31] / 8) < 1e-15)
+    }
+
+    @Test func softmaxMatchesNaiveAndReturnsLogSumExp() {
+        let x = randomFloats(50, seed: 7, scale: 20)
+        var y = x
+        let lse = Softmax.inPlace(&y, count: y.count)
+        #expect(maxDiff(y, Softmax.naive(x)) < 1e-6)
+        let expected = Foundation.log(x.map { Foundation.exp(Double($0)) }.reduce(0, +))
+        #expect(abs(Double(lse) - expected) < 1e-4)
+        #expect(abs(Softmax.logSumExp(x, count: x.count) - expected) < 1e-6)
+    }
+
+    @Test func swigluMatchesNaive() {
+        let width = 19
+        let gu = randomFloats(2 * width * 2, seed: 8, scale: 6)
+        var out = [Float](repeating: 0, count: 2 * width)
+        SwiGLU.forward(gateUp: gu, ld: 2 * width, rows: 2, width: width, out: &out, ldo: width)
+        let expected = SwiGLU.naive(gate: Array(gu[0..<width]), up: Array(gu[width..<(2 * width)]))
+            + SwiGLU.naive(gate: Array(gu[(2 * width)..<(3 * width)]), up: Array(gu[(3 * width)...]))
+        #expect(maxDiff(out, expected) < 1e-5)
+    }
+
+    /// Prefill chunks (several rows, causal mask) and decode (one row, GQA group folded) both
+    /// match the naive loop, including a chunk that starts after cached positions.
+    @Test(arguments: [(0, 5), (3, 4), (7, 1), (0, 1)])
+    func attentionMatchesNaive(_ chunk: (Int, Int)) {
+        let (start, rows) = chunk
+        let heads = 4, kvHeads = 2, d = 8, positions = start + rows
+        let q = randomFloats(rows * heads * d, seed: 9, scale: 2)
+        let k = randomFloats(kvHeads * positions * d, seed: 10, scale: 2)
+        let v = randomFloats(kvHeads * positions * d, seed: 11)
+        var out = [Float](repeating: 0, count: rows * heads * d)
+        var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(rows: rows, startPosition: start,
+                                                                                 groupSize: 2))
+        k.withUnsafeBufferPointer { kp in
+            v.withUnsafeBufferPointer { vp in
+                for g in 0..<kvHeads {
+                    CausalAttention.forwardGroup(
+                        q: q, ldq: heads * d, keys: kp.baseAddress! + g * positions * d,
+                        values: vp.baseAddress! + g * positions * d, startPosition: start, rows: rows,
+                        headDim: d, firstHead: g * 2, groupSize: 2, out: &out, ldo: heads * d, scratch: &scratch)
+                }
+            }
+        }
+        let expected = CausalAttention.naive(q: q, keys: k, values: v, positions: positions, startPosition: start,
+                                             rows: rows, heads: heads, kvHeads: kvHeads, headDim: d)
+        #expect(maxDiff(out, expected) < 1e-5)
+    }
+
+    @Test func parallelChunksCoverEveryIndexOnce() {
+        let counter = Counter(count: 103)
+        Parallel.forChunks(103, threads: 4) { range in for i in range { counter.bump(i) } }
+        #expect(counter.values == [Int](repeating: 1, count: 103))
+    }
+}
+
+/// A lock-protected tally for the parallel-loop test.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Int]
+    init(count: Int) { storage = [Int](repeating: 0, count: count) }
+    func bump(_ i: Int) { lock.lock(); storage[i] += 1; lock.unlock() }
+    var values: [Int] { lock.lock(); defer { lock.unlock() }; return storage }
+}

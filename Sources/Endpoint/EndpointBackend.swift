@@ -124,7 +124,7 @@ public final class EndpointBackend: Backend {
         var rng = SplitMix64(seed: (wire.seed ?? 0) ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
         var lastFailure = "", lastURL = configuration.urls[0].openAIRoute(wire.route)
         for attempt in 0...configuration.maxRetries {
-            let apiKey = try readAPIKey()
+            let apiKey = readAPIKey()
             let urlIndex = try await scheduler.acquire()
             let url = configuration.urls[urlIndex].openAIRoute(wire.route)
             lastURL = url
@@ -144,6 +144,10 @@ public final class EndpointBackend: Backend {
                 }
             case .success(let raw):
                 let excerpt = EndpointError.excerpt(raw.body)
+                if raw.status == 401 || raw.status == 403 {
+                    throw EndpointError.unauthorized(url: url, status: raw.status, variable: configuration.apiKeyEnvironmentVariable,
+                                                     keySent: apiKey != nil, body: excerpt)
+                }
                 guard RetryPolicy.isTransient(status: raw.status) else {
                     throw EndpointError.httpStatus(url: url, status: raw.status, body: excerpt)
                 }
@@ -212,11 +216,10 @@ public final class EndpointBackend: Backend {
         }
     }
 
-    private func readAPIKey() throws(EndpointError) -> String? {
-        guard let name = configuration.apiKeyEnvironmentVariable else { return nil }
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            throw .missingAPIKey(variable: name)
-        }
+    /// The key, read now (never stored); nil when no variable is named or it is unset or empty.
+    private func readAPIKey() -> String? {
+        guard let name = configuration.apiKeyEnvironmentVariable,
+              let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
         return value
     }
 

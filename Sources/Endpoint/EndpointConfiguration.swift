@@ -14,7 +14,8 @@ public struct EndpointConfiguration: Sendable, Hashable {
     /// The `model` field sent with every request (vLLM checks it; llama.cpp ignores it).
     public var model: String
     /// Name of the environment variable holding the API key (sent as `Authorization: Bearer`).
-    /// nil sends no key.
+    /// nil, or a variable that is unset or empty, sends no key (local servers need none); a
+    /// 401/403 then names the variable.
     public var apiKeyEnvironmentVariable: String?
     /// Most requests in flight at once, across all URLs and all `complete` calls.
     public var concurrency: Int

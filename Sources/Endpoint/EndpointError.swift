@@ -8,14 +8,13 @@ public enum EndpointError: Error, Sendable, Equatable, LocalizedError {
     case invalidConfiguration(field: String, reason: String)
     /// A base URL that is not http(s)://host[:port][/v1].
     case invalidURL(String)
-    /// The named API-key environment variable is unset or empty.
-    case missingAPIKey(variable: String)
+    /// HTTP 401/403: the key was missing or refused. `variable` names the key's environment
+    /// variable and whether it was set.
+    case unauthorized(url: String, status: Int, variable: String?, keySent: Bool, body: String)
     /// A non-retryable HTTP status (400, 401, 404, …) with an excerpt of the body.
     case httpStatus(url: String, status: Int, body: String)
     /// A 2xx response whose body is not the OpenAI JSON expected.
     case malformedResponse(url: String, reason: String, body: String)
-    /// The server returned a different number of choices than requested.
-    case choiceCountMismatch(url: String, expected: Int, received: Int)
     /// Every attempt failed with a transient error; `lastFailure` says how the last one failed.
     case retriesExhausted(url: String, attempts: Int, lastFailure: String)
 
@@ -25,14 +24,18 @@ public enum EndpointError: Error, Sendable, Equatable, LocalizedError {
             return "Endpoint configuration: \(field): \(reason)."
         case .invalidURL(let url):
             return "Endpoint URL '\(url)' is not usable: give http(s)://HOST:PORT (optionally ending in /v1)."
-        case .missingAPIKey(let variable):
-            return "The API key variable \(variable) is unset or empty: export \(variable)=... before running, or drop --api-key-env."
+        case .unauthorized(let url, let status, let variable, let keySent, let body):
+            let hint: String
+            switch (variable, keySent) {
+            case (nil, _): hint = "the server wants an API key: name its environment variable with --api-key-env"
+            case (let v?, false): hint = "no key was sent because \(v) is unset or empty: export \(v)=..."
+            case (let v?, true): hint = "the key in \(v) was refused: check it"
+            }
+            return "\(url) answered HTTP \(status): \(body) — \(hint)."
         case .httpStatus(let url, let status, let body):
             return "\(url) answered HTTP \(status): \(body) — check the model name, the URL path and the request options; this status is not retried."
         case .malformedResponse(let url, let reason, let body):
             return "\(url) returned a response that is not OpenAI-compatible JSON (\(reason)): \(body) — is this URL an OpenAI-compatible server?"
-        case .choiceCountMismatch(let url, let expected, let received):
-            return "\(url) returned \(received) choices where \(expected) were requested: the server ignores `n`; send one request per sample."
         case .retriesExhausted(let url, let attempts, let lastFailure):
             return "\(url) failed \(attempts) attempts in a row; last: \(lastFailure). Check that the server is up and not overloaded, or raise --max-retries / --timeout."
         }

@@ -5,6 +5,7 @@
 import Foundation
 import Inference
 import Models
+import Tensors
 
 /// One live sequence: its request, cache, sampler and the tokens and bytes produced so far.
 final class LiveSequence {
@@ -82,12 +83,12 @@ struct BatchGenerator {
                 seq.prefilled += n
             }
             let logits = try model.forward(chunks, threads: threads)
-            var row = 0
-            for (chunk, seq) in zip(chunks, owners) where chunk.logits == .last {
-                logits.withUnsafeBufferPointer { lp in
-                    step(seq, logits: lp.baseAddress! + row * c.vocabSize, vocab: c.vocabSize)
+            let sampling = zip(chunks, owners).filter { $0.0.logits == .last }.map(\.1)
+            // Each sequence owns its sampler and buffers, so sampling runs in parallel across them.
+            logits.withUnsafeBufferPointer { lp in
+                Parallel.forChunks(sampling.count, threads: threads) { range in
+                    for row in range { step(sampling[row], logits: lp.baseAddress! + row * c.vocabSize, vocab: c.vocabSize) }
                 }
-                row += 1
             }
             live.removeAll { seq in
                 guard seq.finish != nil else { return false }
@@ -113,7 +114,7 @@ struct BatchGenerator {
         }
         guard ids.count < limit else { throw EngineError.promptTooLong(index: i, tokens: ids.count, limit: limit) }
         let budget = min(p.maxTokens, limit - ids.count)
-        let seed = p.seed ?? UInt64.random(in: 0...UInt64.max)
+        let seed = p.seed ?? UInt64.random(in: 0...UInt64.max)  // nil: the backend chooses (documented in Inference)
         return LiveSequence(index: i, request: request, promptIDs: ids,
                             cache: model.makeCache(capacity: ids.count + budget), seed: seed, budget: budget)
     }

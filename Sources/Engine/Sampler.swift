@@ -34,43 +34,50 @@ public struct TokenSampler: Sendable {
     }
 
     /// The candidate set after top-k and top-p with its probabilities (renormalised), in the order a
-    /// uniform draw walks them: highest probability first when sorted, token order otherwise.
+    /// uniform draw walks them: highest probability first when filtered, token order otherwise.
     public func candidates(_ logits: UnsafePointer<Float>, count: Int) -> (ids: [Int], probabilities: [Double]) {
-        let invT = 1 / temperature
-        var ids: [Int]
+        let invT = Float(1 / temperature)
         if topK > 0 && topK < count {
-            ids = Self.topIndices(logits, count: count, k: topK)
-        } else {
-            ids = Array(0..<count)
+            let ids = Self.topIndices(logits, count: count, k: topK)
+            let m = logits[ids[0]]
+            let weights = ids.map { Double(FastMath.exp((logits[$0] - m) * invT)) }
+            return nucleus(ids: ids, weights: weights)
         }
-        // Softmax of logits / T over the candidates.
-        var m = -Float.infinity
-        for i in ids where logits[i] > m { m = logits[i] }
-        var p = ids.map { Double(FastMath.exp(Float(Double(logits[$0] - m) * invT))) }
-        var total = p.reduce(0, +)
+        // Whole vocabulary: exponentiate into a scratch buffer (vectorised), then filter.
+        var weights = [Float](repeating: 0, count: count)
+        let total = weights.withUnsafeMutableBufferPointer { w -> Double in
+            w.baseAddress!.update(from: logits, count: count)
+            return FastMath.expInPlace(w.baseAddress!, count: count, shift: FastMath.maximum(logits, count: count), scale: invT)
+        }
+        if topP >= 1 { return (Array(0..<count), weights.map { Double($0) / total }) }
+        // Tokens below `threshold` cannot be in the nucleus once the tokens above it hold mass ≥ top_p,
+        // so only those are gathered and sorted; the threshold is lowered until that holds.
+        var threshold = Float(total * 1e-3)
+        var kept: [Int] = []
+        while true {
+            kept = weights.indices.filter { weights[$0] >= threshold }
+            let mass = kept.reduce(0.0) { $0 + Double(weights[$1]) }
+            if mass >= topP * total || threshold == 0 { break }
+            threshold = threshold < Float(total * 1e-12) ? 0 : threshold / 16
+        }
+        kept.sort { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }
+        return nucleus(ids: kept, weights: kept.map { Double(weights[$0]) }, mass: total)
+    }
+
+    /// Cuts `ids` (sorted by decreasing weight) at the top-p mass of `mass` (default: their own sum)
+    /// and renormalises.
+    private func nucleus(ids: [Int], weights: [Double], mass: Double? = nil) -> (ids: [Int], probabilities: [Double]) {
+        let all = mass ?? weights.reduce(0, +)
+        var cut = ids.count
         if topP < 1 {
-            // Tokens below `threshold` cannot be in the nucleus if the tokens above it already hold
-            // mass ≥ top_p, so only those need sorting; lower the threshold until that holds.
-            var threshold = total * 1e-3
-            var kept: [Int] = []
-            while true {
-                kept = p.indices.filter { p[$0] >= threshold }
-                let mass = kept.reduce(0.0) { $0 + p[$1] }
-                if mass >= topP * total || threshold == 0 { break }
-                threshold = threshold < total * 1e-12 ? 0 : threshold / 16
+            var cumulative = 0.0
+            for (n, w) in weights.enumerated() {
+                cumulative += w
+                if cumulative >= topP * all { cut = n + 1; break }
             }
-            kept.sort { p[$0] != p[$1] ? p[$0] > p[$1] : ids[$0] < ids[$1] }
-            var cumulative = 0.0, cut = kept.count
-            for (n, j) in kept.enumerated() {
-                cumulative += p[j]
-                if cumulative >= topP * total { cut = n + 1; break }
-            }
-            let nucleus = Array(kept.prefix(cut))
-            ids = nucleus.map { ids[$0] }
-            p = nucleus.map { p[$0] }
-            total = p.reduce(0, +)
         }
-        return (ids, p.map { $0 / total })
+        let kept = weights.prefix(cut), z = kept.reduce(0, +)
+        return (Array(ids.prefix(cut)), kept.map { $0 / z })
     }
 
     private mutating func draw(_ logits: UnsafePointer<Float>, count: Int) -> Int {

@@ -15,8 +15,9 @@ struct EquivalenceChecker {
     let symbolicTolerance = 1e-7
     /// Scalar comparisons left before the checker answers false.
     var budget = 4000
-    /// Points at which expressions with variables are evaluated.
-    static let pointCount = 4
+    /// Points at which expressions with variables are evaluated: four in [0.3, 2.3), two in [2.5, 12.5)
+    /// (so that floors, ceilings and periodic terms are probed beyond small arguments).
+    static let pointCount = 6
 
     init(relativeTolerance: Double) { self.relativeTolerance = relativeTolerance }
 
@@ -116,7 +117,7 @@ struct EquivalenceChecker {
             case (nil, nil): continue
             case (let x?, let y?):
                 if !x.isFinite && !y.isFinite { continue }
-                guard Self.close(x, y, approximate ? relativeTolerance : symbolicTolerance) else { return false }
+                guard Self.close(x, y, approximate ? relativeTolerance : symbolicTolerance, absolute: 1e-10) else { return false }
                 valid += 1
             default: return false
             }
@@ -139,15 +140,19 @@ struct EquivalenceChecker {
         return true
     }
 
-    /// |x − y| ≤ tol · max(|x|, |y|), or both tiny; infinities must match exactly.
-    static func close(_ x: Complex, _ y: Complex, _ tol: Double) -> Bool {
+    /// |x − y| ≤ tol · max(|x|, |y|); infinities must match exactly. The absolute floor applies only
+    /// when one side is exactly zero (sin π vs 0), or always with `absolute` (cancellation at sample
+    /// points), so that 2.88e-19 and 2.88e-20 stay different.
+    static func close(_ x: Complex, _ y: Complex, _ tol: Double, absolute: Double = 0) -> Bool {
         if !x.isFinite || !y.isFinite { return x == y }
         let diff = (x - y).magnitude
-        return diff <= tol * max(x.magnitude, y.magnitude) || diff <= 1e-12
+        if diff <= tol * max(x.magnitude, y.magnitude) { return true }
+        if x.magnitude == 0 || y.magnitude == 0 { return diff <= 1e-12 }
+        return diff <= absolute
     }
 
     /// Deterministic values for variables at point `k`: a SplitMix64 finaliser over (name, k),
-    /// mapped into [0.3, 2.3) so logs, roots and denominators are usually defined.
+    /// mapped into positive ranges so logs, roots and denominators are usually defined.
     static func point(_ k: Int, _ vars: Set<String>) -> [String: Complex] {
         var out: [String: Complex] = [:]
         for v in vars {
@@ -157,7 +162,8 @@ struct EquivalenceChecker {
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             z ^= z >> 31
-            out[v] = Complex(0.3 + 2.0 * Double(z >> 11) * 0x1p-53)
+            let unit = Double(z >> 11) * 0x1p-53
+            out[v] = Complex(k < 4 ? 0.3 + 2.0 * unit : 2.5 + 10.0 * unit)
         }
         return out
     }

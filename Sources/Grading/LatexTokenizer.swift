@@ -157,7 +157,7 @@ enum LatexTokenizer {
     static let wholeAnswerRewrites = ByteText.Rewriter([
         ("^{\\circ}", ""), ("^\\circ", ""), ("^{ \\circ }", ""), ("^{\\circ }", ""), ("^{\\degree}", ""),
         ("\\circ", ""), ("\\degree", ""), ("°", ""),
-        ("\\!", ""), ("\\,", ""), ("\\;", ""), ("\\$", ""), ("$", ""), ("{,}", ","),
+        (",\\! ", ","), ("\\!", ""), ("\\,", ""), ("\\;", ""), ("\\$", ""), ("$", ""), ("{,}", ","),
     ])
 
     static func normalizeWhole(_ raw: String) -> String {
@@ -167,21 +167,28 @@ enum LatexTokenizer {
         return ByteText.trim(t)
     }
 
-    /// True for `-?d{1,3}(,ddd)+(.d+)?`, possibly with spaces after the commas.
+    /// True for `-?d{1,3}(,ddd)+(.d+)?` exactly (no spaces: "1, 000" is a list).
     static func isThousandsGrouped(_ t: String) -> Bool {
-        let groups = t.split(separator: ",", omittingEmptySubsequences: false).map { ByteText.trim($0) }
-        guard groups.count >= 2, !t.contains(", ") || !t.contains(",\u{20}\u{20}") else { return false }
-        var first = Substring(groups[0])
-        if first.hasPrefix("-") { first = first.dropFirst() }
-        guard (1...3).contains(first.count), first.allSatisfy(\.isASCIIDigit) else { return false }
-        for (k, g) in groups.dropFirst().enumerated() {
-            let isLast = k == groups.count - 2
-            let parts = g.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts[0].count == 3, parts[0].allSatisfy(\.isASCIIDigit) else { return false }
-            if parts.count > 1 { guard isLast, parts.count == 2, !parts[1].isEmpty, parts[1].allSatisfy(\.isASCIIDigit) else { return false } }
+        var b = Array(t.utf8)[...]
+        if b.first == UInt8(ascii: "-") { b = b.dropFirst() }
+        func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+        var lead = 0
+        while let c = b.first, isDigit(c) { lead += 1; b = b.dropFirst() }
+        guard (1...3).contains(lead) else { return false }
+        var groups = 0
+        while b.first == UInt8(ascii: ",") {
+            b = b.dropFirst()
+            guard b.count >= 3, b.prefix(3).allSatisfy(isDigit) else { return false }
+            b = b.dropFirst(3)
+            groups += 1
         }
-        // "1, 000" with a space is a list, not a grouping.
-        return !t.contains(", ")
+        guard groups >= 1 else { return false }
+        if b.first == UInt8(ascii: ".") {
+            b = b.dropFirst()
+            guard !b.isEmpty, b.allSatisfy(isDigit) else { return false }
+            return true
+        }
+        return b.isEmpty
     }
 }
 

@@ -40,6 +40,11 @@ public enum VerificationLines {
     /// Grades one input line and returns the output line (the input object plus `extracted`,
     /// `status`, `correct`; or plus `status: "error"` and `message`), keys sorted.
     public static func gradeLine(_ line: String, lineNumber: Int, verifier: AnswerVerifier) -> String {
+        graded(line, lineNumber: lineNumber, verifier: verifier).line
+    }
+
+    /// The output line and its status (`correct`, `incorrect`, `no-answer` or `error`).
+    static func graded(_ line: String, lineNumber: Int, verifier: AnswerVerifier) -> (line: String, status: String) {
         var object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
         do {
             if object.isEmpty { throw GradingError.notJSONObject(line: lineNumber) }
@@ -55,7 +60,7 @@ public enum VerificationLines {
             object["correct"] = false
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return (String(decoding: data, as: UTF8.self), object["status"] as? String ?? "error")
     }
 }
 
@@ -100,5 +105,46 @@ public enum VerificationBenchmark {
             elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         } while elapsed < minimumSeconds && !Task.isCancelled
         return VerificationBenchmarkResult(verifications: count, seconds: elapsed, correct: correct)
+    }
+}
+
+/// Counts of a graded JSONL file.
+public struct VerificationSummary: Sendable, Codable, Hashable {
+    /// Lines graded (blank lines are skipped).
+    public var total = 0
+    /// Lines graded correct.
+    public var correct = 0
+    /// Lines graded incorrect.
+    public var incorrect = 0
+    /// Lines with no extractable answer.
+    public var noAnswer = 0
+    /// Lines that could not be read (bad JSON or missing fields).
+    public var errors = 0
+
+    /// An empty summary.
+    public init() {}
+}
+
+extension VerificationLines {
+    /// Grades every non-blank line of a JSONL text, in order; returns the output lines and their counts.
+    /// Stops early (returning what was graded) when the task is cancelled.
+    public static func gradeAll(jsonl: String, verifier: AnswerVerifier) -> (lines: [String], summary: VerificationSummary) {
+        var out: [String] = []
+        var summary = VerificationSummary()
+        for (k, raw) in jsonl.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if Task.isCancelled { break }
+            let line = ByteText.trim(raw)
+            if line.isEmpty { continue }
+            let (graded, status) = graded(line, lineNumber: k + 1, verifier: verifier)
+            summary.total += 1
+            switch status {
+            case GradeStatus.correct.rawValue: summary.correct += 1
+            case GradeStatus.incorrect.rawValue: summary.incorrect += 1
+            case GradeStatus.noAnswer.rawValue: summary.noAnswer += 1
+            default: summary.errors += 1
+            }
+            out.append(graded)
+        }
+        return (out, summary)
     }
 }

@@ -8,6 +8,9 @@ struct Bench: AsyncParsableCommand {
         discussion: "Each benchmark prints its figures (and with --json, one JSON object). Record them, with the command, in docs/BENCHMARKS.md.",
         subcommands: [
             // Each benchmark subcommand is listed here, one line each.
+            BenchGenerateCommand.self,
+            BenchVerifyCommand.self,
+            BenchTrainCommand.self,
         ]
     )
 }

@@ -15,12 +15,22 @@ public struct R1Audit: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Bench.self,
+            GenerateCommand.self,
+            PerplexityCommand.self,
+            TrainCommand.self,
+            ExportTrainingCommand.self,
+            VerifyCommand.self,
+            SampleCommand.self,
             ExportCommand.self,
             AuditCommand.self,
             AnswerabilityCommand.self,
             ExploreCommand.self,
             EvaluateCommand.self,
             ReflectionCommand.self,
+            TokenizeCommand.self,
+            ServeCommand.self,
+            ReportCommand.self,
+            CompareCommand.self,
             // Each module's commands are listed here, one line each.
         ]
     )

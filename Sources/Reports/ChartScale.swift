@@ -1,6 +1,6 @@
 // Axis scales and tick placement. Linear ticks use Heckbert's "nice numbers" (Graphics Gems,
 // 1990: steps of 1, 2 or 5 times a power of ten), as d3-scale's `ticks` does; log ticks are the
-// powers of ten covering the domain, with 2x and 5x added when it spans under two decades
+// powers of ten covering the domain, with 2x and 5x added when it spans two decades or less
 // (matplotlib's LogLocator default subs). Values map to pixels by an affine map of v or log10(v).
 import Foundation
 
@@ -57,12 +57,12 @@ public struct ChartScale: Sendable {
         return range.start + t * (range.end - range.start)
     }
 
-    /// Heckbert's nice step: 1, 2, 5 or 10 times a power of ten, at least `rough`.
+    /// Heckbert's nice step (rounding variant): 1, 2, 5 or 10 times a power of ten, nearest `rough`.
     static func niceStep(_ rough: Double) -> Double {
         guard rough.isFinite, rough > 0 else { return 1 }
         let exponent = floor(log10(rough))
         let fraction = rough / pow(10, exponent)
-        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+        let nice: Double = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
         return nice * pow(10, exponent)
     }
 
@@ -79,7 +79,7 @@ public struct ChartScale: Sendable {
 
     static func logTicks(loExp: Int, hiExp: Int) -> [Double] {
         var out: [Double] = []
-        let subs: [Double] = hiExp - loExp < 2 ? [1, 2, 5] : [1]
+        let subs: [Double] = hiExp - loExp <= 2 ? [1, 2, 5] : [1]
         for e in loExp...hiExp {
             for s in subs {
                 let v = s * pow(10, Double(e))

@@ -31,4 +31,69 @@ public enum FastMath {
     /// The logistic sigmoid 1 / (1 + e^-x).
     @inlinable @inline(__always)
     public static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
+
+    /// e^x on 8 lanes with the same polynomial, branch-free for SSE2 (inputs clamped to [-87, 88], so
+    /// results below e^-87 ≈ 1.6e-38 are not flushed to 0; rounding via the 1.5·2²³ trick).
+    @inlinable @inline(__always)
+    public static func exp(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let x = v.clamped(lowerBound: SIMD8(repeating: -87), upperBound: SIMD8(repeating: 88))
+        let magic = SIMD8<Float>(repeating: 12_582_912)
+        let n = (x * 1.44269504088896341 + magic) - magic
+        var r = x - n * 0.693359375
+        r = r + n * 2.12194440e-4
+        var p = SIMD8<Float>(repeating: 1.9875691500e-4)
+        p = p * r + 1.3981999507e-3
+        p = p * r + 8.3334519073e-3
+        p = p * r + 4.1665795894e-2
+        p = p * r + 1.6666665459e-1
+        p = p * r + 5.0000001201e-1
+        let y = p * r * r + r + 1
+        let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
+        return y * unsafeBitCast(bits, to: SIMD8<Float>.self)
+    }
+
+    /// Replaces x[i] by e^((x[i] - shift) · scale) for i < n and returns the sum (in Double).
+    @inlinable
+    public static func expInPlace(_ x: UnsafeMutablePointer<Float>, count n: Int, shift: Float, scale: Float = 1) -> Double {
+        var acc = SIMD8<Float>(), total = 0.0
+        var i = 0
+        let s8 = SIMD8<Float>(repeating: shift), k8 = SIMD8<Float>(repeating: scale)
+        while i + 8 <= n {
+            let e = exp((UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - s8) * k8)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: e, as: SIMD8<Float>.self)
+            acc += e
+            i += 8
+            if i & 1023 == 0 { total += Double(acc.sum()); acc = SIMD8() }
+        }
+        total += Double(acc.sum())
+        while i < n { let e = exp((x[i] - shift) * scale); x[i] = e; total += Double(e); i += 1 }
+        return total
+    }
+
+    /// Σ e^((x[i] - shift) · scale) for i < n, without writing (in Double).
+    @inlinable
+    public static func sumExp(_ x: UnsafePointer<Float>, count n: Int, shift: Float, scale: Float = 1) -> Double {
+        var acc = SIMD8<Float>(), total = 0.0
+        var i = 0
+        let s8 = SIMD8<Float>(repeating: shift), k8 = SIMD8<Float>(repeating: scale)
+        while i + 8 <= n {
+            acc += exp((UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - s8) * k8)
+            i += 8
+            if i & 1023 == 0 { total += Double(acc.sum()); acc = SIMD8() }
+        }
+        total += Double(acc.sum())
+        while i < n { total += Double(exp((x[i] - shift) * scale)); i += 1 }
+        return total
+    }
+
+    /// The largest of x[0..<n] (n > 0).
+    @inlinable
+    public static func maximum(_ x: UnsafePointer<Float>, count n: Int) -> Float {
+        var m8 = SIMD8<Float>(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= n { m8 = pointwiseMax(m8, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)); i += 8 }
+        var m = m8.max()
+        while i < n { m = Swift.max(m, x[i]); i += 1 }
+        return m
+    }
 }

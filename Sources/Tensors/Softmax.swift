@@ -7,24 +7,19 @@ public enum Softmax {
     @inlinable @discardableResult
     public static func inPlace(_ x: UnsafeMutablePointer<Float>, count n: Int) -> Float {
         guard n > 0 else { return -.infinity }
-        var m = x[0]
-        for i in 1..<n where x[i] > m { m = x[i] }
-        var sum: Float = 0
-        for i in 0..<n { let e = FastMath.exp(x[i] - m); x[i] = e; sum += e }
-        let inv = 1 / sum
+        let m = FastMath.maximum(x, count: n)
+        let sum = FastMath.expInPlace(x, count: n, shift: m)
+        let inv = Float(1 / sum)
         for i in 0..<n { x[i] *= inv }
-        return m + Float(Foundation.log(Double(sum)))
+        return m + Float(Foundation.log(sum))
     }
 
     /// log Σ exp(x[0..<n]) without modifying x (accumulates in Double for 50k-entry rows).
     @inlinable
     public static func logSumExp(_ x: UnsafePointer<Float>, count n: Int) -> Double {
         guard n > 0 else { return -.infinity }
-        var m = x[0]
-        for i in 1..<n where x[i] > m { m = x[i] }
-        var sum: Double = 0
-        for i in 0..<n { sum += Double(FastMath.exp(x[i] - m)) }
-        return Double(m) + Foundation.log(sum)
+        let m = FastMath.maximum(x, count: n)
+        return Double(m) + Foundation.log(FastMath.sumExp(x, count: n, shift: m))
     }
 
     /// Reference softmax in Double with libm exp.

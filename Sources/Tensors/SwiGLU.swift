@@ -11,7 +11,15 @@ public enum SwiGLU {
                                out: UnsafeMutablePointer<Float>, ldo: Int) {
         for r in 0..<rows {
             let g = gateUp + r * ld, u = g + width, o = out + r * ldo
-            for i in 0..<width {
+            var i = 0
+            while i + 8 <= width {
+                let x = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+                let up = UnsafeRawPointer(u + i).loadUnaligned(as: SIMD8<Float>.self)
+                let y = x / (1 + FastMath.exp(-x)) * up
+                UnsafeMutableRawPointer(o + i).storeBytes(of: y, as: SIMD8<Float>.self)
+                i += 8
+            }
+            for i in i..<width {
                 let x = g[i]
                 o[i] = x / (1 + FastMath.exp(-x)) * u[i]
             }

@@ -1,6 +1,6 @@
 // Seeded random tiny llama/qwen2 decoders written with our own writers, so tests never need a committed
 // model (the guide's "tests make their own models"; cf. minGPT's tests and llama.cpp's test-backend-ops):
-// hidden 32, 2 layers, 4 heads / 2 KV heads, a ~300-token byte-level BPE vocabulary. Written as an HF
+// hidden 32, 2 layers, 4 heads / 2 KV heads, the Tokenizers module's 300-token tiny byte-level BPE vocabulary. Written as an HF
 // folder (config.json, model.safetensors, tokenizer.json) and as GGUF (F32, F16, Q8_0, Q4_0, ...), with
 // llama's q/k rows permuted exactly as llama.cpp's converter does.
 import Foundation
@@ -8,15 +8,16 @@ import Checkpoints
 import Inference
 import Models
 import Tensors
+import Tokenizers
 
 /// Builds tiny random decoders and writes them in every checkpoint format.
 public enum TinyModelFactory {
     /// The tiny model's configuration (`modelType` "llama" or "qwen2"; qwen2 has q/k/v biases).
     public static func configuration(modelType: String = "llama", tied: Bool = true) -> DecoderConfiguration {
         DecoderConfiguration(modelType: modelType, hiddenSize: 32, intermediateSize: 64, numHiddenLayers: 2,
-                             numAttentionHeads: 4, numKeyValueHeads: 2, vocabSize: TinyVocabulary.tokens.count,
+                             numAttentionHeads: 4, numKeyValueHeads: 2, vocabSize: TokenizerLoader.tinyVocabulary.tokens.count,
                              rmsNormEps: 1e-5, ropeTheta: 10_000, maxPositionEmbeddings: 256,
-                             tieWordEmbeddings: tied, bosTokenID: nil, eosTokenIDs: [TinyVocabulary.eosID])
+                             tieWordEmbeddings: tied, bosTokenID: 297, eosTokenIDs: [299])
     }
 
     /// Seeded random weights under HF names, PyTorch layout. Scales follow 1/sqrt(fan_in) so the
@@ -32,10 +33,10 @@ public enum TinyModelFactory {
         let h = c.hiddenSize, q = c.numAttentionHeads * c.headDim, kv = c.numKeyValueHeads * c.headDim
         let i = c.intermediateSize
         var w: [String: Tensor] = [
-            "model.embed_tokens.weight": random([c.vocabSize, h], scale: 1),
+            "model.embed_tokens.weight": random([c.vocabSize, h], scale: 0.3),
             "model.norm.weight": random([h], scale: 0.1, offset: 1),
         ]
-        if !c.tieWordEmbeddings { w["lm_head.weight"] = random([c.vocabSize, h], scale: 0.5) }
+        if !c.tieWordEmbeddings { w["lm_head.weight"] = random([c.vocabSize, h], scale: 0.3) }
         for l in 0..<c.numHiddenLayers {
             let p = "model.layers.\(l)."
             w[p + "input_layernorm.weight"] = random([h], scale: 0.1, offset: 1)
@@ -72,13 +73,10 @@ public enum TinyModelFactory {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        var config = c
-        config.eosTokenIDs = c.eosTokenIDs
-        try encoder.encode(config).write(to: directory.appendingPathComponent("config.json"))
+        try encoder.encode(c).write(to: directory.appendingPathComponent("config.json"))
         try SafetensorsWriter.write(weights.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                                     to: directory.appendingPathComponent("model.safetensors"))
-        try TinyVocabulary.tokenizerJSON().write(to: directory.appendingPathComponent("tokenizer.json"))
-        try TinyVocabulary.tokenizerConfigJSON().write(to: directory.appendingPathComponent("tokenizer_config.json"))
+        try TokenizerLoader.writeTinyTokenizerFiles(to: directory)
         return directory
     }
 
@@ -101,7 +99,7 @@ public enum TinyModelFactory {
         writer.set("\(arch).rope.freq_base", .float32(Float(c.ropeTheta)))
         writer.set("\(arch).rope.dimension_count", .uint32(UInt32(c.headDim)))
         writer.set("\(arch).vocab_size", .uint32(UInt32(c.vocabSize)))
-        TinyVocabulary.addGGUFMetadata(to: &writer)
+        for (key, value) in TokenizerLoader.tinyGGUFMetadata() { writer.set(key, value) }
         for (name, tensor) in weights.sorted(by: { $0.key < $1.key }) {
             guard let ggufName = TensorNames.gguf(fromHuggingFace: name) else { continue }
             var t = tensor

@@ -197,25 +197,25 @@ func swiGLUBackward(dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointe
 // MARK: - Log-softmax of the taken tokens
 
 /// For logits (R, V): logp[r] = log softmax(logits[r])[targets[r]], entropy[r] = −Σ p log p.
-/// Overwrites logits with the probabilities p, which is all the backward needs.
+/// Overwrites logits with the probabilities p, which is all the backward needs. One exp per entry:
+/// with e_j = exp(x_j − max) and S = Σ e_j, entropy = log S − Σ e_j (x_j − max) / S.
 func takenLogSoftmaxForward(logits: UnsafeMutablePointer<Float>, targets: [Int], vocab: Int,
                             logProbs: inout [Double], entropies: inout [Double]) {
     for (r, y) in targets.enumerated() {
         let row = logits + r * vocab
         var mx = -Float.infinity
         for j in 0..<vocab { mx = max(mx, row[j]) }
-        var sum: Double = 0
-        for j in 0..<vocab { sum += Double(Foundation.exp(row[j] - mx)) }
-        let lse = Double(mx) + Foundation.log(sum)
-        logProbs[r] = Double(row[y]) - lse
-        var ent: Double = 0
+        let taken = row[y] - mx
+        var sum: Float = 0, weighted: Float = 0
         for j in 0..<vocab {
-            let lp = Double(row[j]) - lse
-            let p = Foundation.exp(lp)
-            ent -= p * lp
-            row[j] = Float(p)
+            let d = row[j] - mx, e = Foundation.exp(d)
+            row[j] = e; sum += e; weighted += e * d
         }
-        entropies[r] = ent
+        let inv = 1 / sum
+        for j in 0..<vocab { row[j] *= inv }
+        let logSum = Foundation.log(Double(sum))
+        logProbs[r] = Double(taken) - logSum
+        entropies[r] = logSum - Double(weighted) / Double(sum)
     }
 }
 

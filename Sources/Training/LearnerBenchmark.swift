@@ -23,6 +23,9 @@ public struct LearnerBenchmarkResult: Sendable, Codable, Hashable {
     public var forwardSeconds: Double
     public var backwardSeconds: Double
     public var optimizerSeconds: Double
+    /// Process CPU seconds (user + system, all threads) per timed step: on a shared machine,
+    /// tokens / (cpuSecondsPerStep / threads) estimates the unloaded throughput.
+    public var cpuSecondsPerStep: Double
 }
 
 /// Times optimiser steps on random token batches.
@@ -45,10 +48,10 @@ public enum LearnerBenchmark {
         var opt = AdamW(configuration: AdamWConfiguration(learningRate: 1e-6), parameters: model.parameters)
         var grads = ParameterSet(zerosLike: model.parameters)
         let ws = DecoderWorkspace()
-        var total = 0.0, fwd = 0.0, bwd = 0.0, optS = 0.0
+        var total = 0.0, fwd = 0.0, bwd = 0.0, optS = 0.0, cpu = 0.0
         for i in 0..<(warmup + steps) {
             if Task.isCancelled { throw CancellationError() }
-            let t0 = Date()
+            let t0 = Date(), c0 = processCPUSeconds()
             grads.zero()
             _ = try model.forward(seqs, workspace: ws)
             let t1 = Date()
@@ -58,7 +61,7 @@ public enum LearnerBenchmark {
             opt.update(&model.parameters, gradients: grads)
             let t3 = Date()
             if i >= warmup {
-                total += t3.timeIntervalSince(t0)
+                total += t3.timeIntervalSince(t0); cpu += processCPUSeconds() - c0
                 fwd = t1.timeIntervalSince(t0); bwd = t2.timeIntervalSince(t1); optS = t3.timeIntervalSince(t2)
             }
             progress?(ProgressUpdate(phase: "bench train", completed: i + 1, total: warmup + steps,
@@ -73,6 +76,19 @@ public enum LearnerBenchmark {
                                       tokensPerSecond: tokens / per, gflops: flops / per / 1e9,
                                       parameters: model.parameters.values.count,
                                       activationMiB: Double(ws.allocatedFloats) * 4 / 1_048_576,
-                                      forwardSeconds: fwd, backwardSeconds: bwd, optimizerSeconds: optS)
+                                      forwardSeconds: fwd, backwardSeconds: bwd, optimizerSeconds: optS,
+                                      cpuSecondsPerStep: cpu / Double(steps))
     }
+}
+
+/// User + system CPU seconds of this process (all threads), from getrusage.
+func processCPUSeconds() -> Double {
+    var u = rusage()
+    #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    #else
+    getrusage(RUSAGE_SELF, &u)
+    #endif
+    let t = u.ru_utime, s = u.ru_stime
+    return Double(t.tv_sec) + Double(t.tv_usec) / 1e6 + Double(s.tv_sec) + Double(s.tv_usec) / 1e6
 }

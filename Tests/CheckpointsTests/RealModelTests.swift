@@ -47,3 +47,38 @@ struct RealModelTests {
         #expect(types.isSuperset(of: [.f32, .q4_K, .q6_K]))
     }
 }
+
+/// One tensor's golden values from gguf-py (fixtures/goldens/checkpoints/dequant.json).
+struct DequantGolden: Decodable, Sendable, CustomStringConvertible {
+    let file: String, name: String, type: String, count: Int
+    let indices: [Int], values: [Double]
+    let sum: Double
+    let sum_squares: Double
+    var description: String { "\(file):\(name)" }
+
+    static let all: [DequantGolden] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/goldens/checkpoints/dequant.json")
+        struct File: Decodable { let tensors: [DequantGolden] }
+        guard let d = FileManager.default.contents(atPath: url.path), let f = try? JSONDecoder().decode(File.self, from: d) else { return [] }
+        return f.tensors.filter { RealModels.path($0.file) != nil }
+    }()
+}
+
+@Suite("Dequantisation against gguf-py")
+struct DequantGoldenTests {
+    @Test(.enabled(if: !DequantGolden.all.isEmpty), arguments: DequantGolden.all)
+    func matchesGGUFPy(golden: DequantGolden) throws {
+        let f = try GGUFFile(url: try #require(RealModels.path(golden.file)))
+        #expect(f.info(golden.name)?.type.description == golden.type)
+        let x = try f.dequantize(golden.name)
+        #expect(x.count == golden.count)
+        for (i, v) in zip(golden.indices, golden.values) where i < x.count {
+            #expect(x.storage[i] == Float(v), "\(golden.name)[\(i)]: ours \(x.storage[i]), gguf-py \(v)")
+        }
+        var s = 0.0, s2 = 0.0
+        for v in x.storage { s += Double(v); s2 += Double(v) * Double(v) }
+        #expect(abs(s - golden.sum) <= 1e-6 * max(1, abs(golden.sum_squares)))
+        #expect(abs(s2 - golden.sum_squares) <= 1e-9 * golden.sum_squares)
+    }
+}

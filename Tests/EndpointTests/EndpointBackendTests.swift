@@ -87,19 +87,27 @@ struct EndpointBackendTests {
         #expect(first.state.received.count >= 3 && second.state.received.count >= 3)
     }
 
-    @Test("the API key is read from the named variable at request time")
+    @Test("the API key is read from the named variable at request time; a 401 names the variable")
     func apiKey() async throws {
         let server = try await FaultServer.start()
         let variable = "R1AUDIT_TEST_KEY_\(UInt32.random(in: 0...UInt32.max))"
         let backend = try EndpointBackend(configuration: testConfiguration([server.url], apiKeyVariable: variable))
-        await #expect(throws: EndpointError.missingAPIKey(variable: variable)) {
-            _ = try await backend.completeAll(sampleRequests(1))
-        }
+        // Unset: no key is sent (local servers need none).
+        _ = try await backend.completeAll(sampleRequests(1))
         setenv(variable, "sk-test-123", 1)
         _ = try await backend.completeAll(sampleRequests(1))
+        server.state.setScript([.status(401, retryAfter: nil, body: "bad key")])
+        do {
+            _ = try await backend.completeAll(sampleRequests(1))
+            Issue.record("expected an error")
+        } catch let error as EndpointError {
+            guard case .unauthorized(_, let status, let v, let sent, _) = error else { Issue.record("got \(error)"); return }
+            #expect(status == 401 && v == variable && sent)
+            #expect(error.localizedDescription.contains(variable))
+        }
         unsetenv(variable)
         try await backend.shutdown(); await server.stop()
-        #expect(server.state.received.map(\.authorization) == ["Bearer sk-test-123"])
+        #expect(server.state.received.map(\.authorization) == [nil, "Bearer sk-test-123", "Bearer sk-test-123"])
         #expect(!String(describing: backend.configuration).contains("sk-test"))
     }
 

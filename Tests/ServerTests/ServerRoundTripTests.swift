@@ -124,6 +124,26 @@ struct ServerRoundTripTests {
         }
     }
 
+    @Test("chat accepts content parts, max_completion_tokens and a stop string")
+    func chatShapes() async throws {
+        try await withRunningServer(EchoBackend()) { url in
+            let (status, body) = try await post(url, "/v1/chat/completions", """
+                {"model":"m","messages":[{"role":"system","content":"be brief"},\
+                {"role":"user","content":[{"type":"text","text":"hello "},{"type":"text","text":"world"}]}],\
+                "max_completion_tokens":3,"seed":5,"stop":"\\n","logprobs":true}
+                """)
+            #expect(status == 200)
+            #expect(body["object"] as? String == "chat.completion")
+            let choice = (body["choices"] as? [[String: Any]])?.first
+            let message = choice?["message"] as? [String: Any]
+            #expect(message?["role"] as? String == "assistant")
+            #expect(message?["content"] as? String == "echo:system:be brief,user:hello world|seed=5")
+            #expect(choice?["finish_reason"] as? String == "length")
+            let logprobs = (choice?["logprobs"] as? [String: Any])?["content"] as? [[String: Any]]
+            #expect(logprobs?.first?["token"] as? String == "echo")
+        }
+    }
+
     @Test("bad requests get OpenAI-shaped 400s naming the field", arguments: [
         (#"{"prompt":"x","stream":true}"#, "stream"),
         (#"{"prompt":"x","n":0}"#, "n"),

@@ -134,3 +134,26 @@ private final class Counter: @unchecked Sendable {
     func bump(_ i: Int) { lock.lock(); storage[i] += 1; lock.unlock() }
     var values: [Int] { lock.lock(); defer { lock.unlock() }; return storage }
 }
+
+@Suite struct VectorExpTests {
+    /// The 8-lane exp agrees with libm over the range softmax and SiLU use, and the buffer helpers
+    /// (odd lengths exercise the scalar tail) return the right sums.
+    @Test func vectorExpMatchesLibm() {
+        let xs: [Float] = [-86, -50, -10.25, -1, -0.001, 0, 0.5, 3, 20, 80]
+        for chunk in stride(from: 0, to: xs.count - 7, by: 2) {
+            let v = FastMath.exp(SIMD8<Float>(xs[chunk..<(chunk + 8)]))
+            for lane in 0..<8 {
+                let expected = Foundation.exp(Double(xs[chunk + lane]))
+                #expect(abs(Double(v[lane]) - expected) <= 4e-7 * expected)
+            }
+        }
+        var buffer = (0..<37).map { Float($0) * 0.3 - 5 }
+        let expected = buffer.map { Foundation.exp(Double($0 - 1) * 0.5) }
+        let sum = FastMath.expInPlace(&buffer, count: 37, shift: 1, scale: 0.5)
+        #expect(abs(sum - expected.reduce(0, +)) < 1e-5 * sum)
+        #expect(zip(buffer, expected).allSatisfy { abs(Double($0) - $1) <= 1e-6 * $1 })
+        let again = (0..<37).map { Float($0) * 0.3 - 5 }
+        #expect(abs(FastMath.sumExp(again, count: 37, shift: 1, scale: 0.5) - sum) < 1e-5 * sum)
+        #expect(FastMath.maximum(again, count: 37) == again.max())
+    }
+}

@@ -6,6 +6,8 @@
       equivalent rewrites generated here (kind "rewrite"), against perturbed values that must
       NOT match (kind "perturbed"), plus hand-written tricky cases (kind "tricky").
       Each line: {"id", "kind", "rule", "answer" (gold), "response"}; responses box the candidate.
+  mathverify_cases.py report --pairs P --mathverify MV --ours OURS --mathverify-speed J --ours-speed J
+      Markdown: agreement per kind and rule, every disagreement, and both speeds.
   mathverify_cases.py mathverify --pairs pairs.jsonl --out mv.jsonl
       Runs math_verify.verify(parse(gold), parse(response)) on every pair, one core, and prints
       {"pairs", "seconds", "per_second"} as JSON on stdout.
@@ -35,9 +37,11 @@ def split_top(s, sep=","):
 
 INT = re.compile(r"^-?\d+$")
 DEC = re.compile(r"^-?\d+\.\d+$")
+GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")  # 10,080: one number, not a list
 FRAC = re.compile(r"^(-?)\\frac\{(\d+)\}\{(\d+)\}$")
 
 def r_spaces(g):
+    if GROUPED.match(g.strip()) or ",\\!" in g or re.search(r"\de-", g): return None
     t = re.sub(r"\s*([+\-=,]|\\cdot|\\times)\s*", r" \1 ", g).strip()
     t = re.sub(r"\s+", " ", t)
     return t if t != g else None
@@ -77,7 +81,7 @@ def r_x_equals(g):
     return "x = " + s if (INT.match(s) or DEC.match(s) or FRAC.match(s)) else None
 
 def r_left_right(g):
-    if "\\left" in g or not re.search(r"[()]", g): return None
+    if "\\left" in g or "\\text" in g or not re.search(r"[()]", g): return None
     return g.replace("(", "\\left(").replace(")", "\\right)")
 
 def r_strip_left_right(g):
@@ -85,7 +89,7 @@ def r_strip_left_right(g):
 
 def r_reverse_list(g):
     s = g.strip().strip("$")
-    if "$" in s or s.startswith("\\{") or re.search(r"\\text|=|\\cup", s): return None
+    if "$" in s or GROUPED.match(s) or ",\\!" in s or s.startswith("\\{") or re.search(r"\\text|=|\\cup", s): return None
     parts = [p.strip() for p in split_top(s)]
     if len(parts) < 2 or len(parts) > 12: return None
     if s[0] in "([" and s[-1] in ")]" and len(split_top(s[1:-1])) == len(parts): return None  # one tuple/interval
@@ -158,13 +162,49 @@ TRICKY = [
     ("\\$18.90", "18.9", True), ("58,500", "58500", True), ("\\text{Evelyn}", "Evelyn", True),
 ]
 
+def report(a):
+    import collections
+    pairs = [json.loads(l) for l in open(a.pairs)]
+    mv = [json.loads(l)["correct"] for l in open(a.mathverify)]
+    ours = [json.loads(l) for l in open(a.ours)]
+    assert len(pairs) == len(mv) == len(ours), "pair, math-verify and r1audit line counts differ"
+    tot, agree, rules, dis = collections.Counter(), collections.Counter(), collections.Counter(), []
+    for p, m, o in zip(pairs, mv, ours):
+        ok = o.get("correct") is True
+        tot[p["kind"]] += 1
+        if ok == m: agree[p["kind"]] += 1
+        else:
+            rules[(p["kind"], p["rule"])] += 1
+            dis.append((p, m, ok, o.get("extracted")))
+    ms, os_ = json.load(open(a.mathverify_speed)), json.load(open(a.ours_speed))
+    print("## Agreement with Math-Verify\n")
+    print("| pairs | count | agree | agreement |\n|---|---:|---:|---:|")
+    for k in ("self", "rewrite", "perturbed", "tricky"):
+        if tot[k]: print(f"| {k} | {tot[k]} | {agree[k]} | {100 * agree[k] / tot[k]:.2f}% |")
+    allt, alla = sum(tot.values()), sum(agree.values())
+    print(f"| all | {allt} | {alla} | {100 * alla / allt:.2f}% |\n")
+    print("Disagreements by rule: " + (", ".join(f"{k}/{r}: {n}" for (k, r), n in rules.most_common()) or "none") + "\n")
+    print("| kind | rule | gold | candidate | math-verify | r1audit | expected |\n|---|---|---|---|---|---|---|")
+    for p, m, ok, ex in dis:
+        exp = {True: "equal", False: "different"}.get(p.get("expected"), "equal" if p["kind"] in ("self", "rewrite") else ("different" if p["kind"] == "perturbed" else "?"))
+        cell = lambda s: "`" + str(s).replace("|", "\\|").replace("`", "'") + "`"
+        print(f"| {p['kind']} | {p['rule']} | {cell(p['answer'])} | {cell(ex)} | {m} | {ok} | {exp} |")
+    print("\n## Speed (one core each, same pairs)\n")
+    print(f"- Math-Verify: {ms['pairs']} verifications in {ms['seconds']:.1f} s = {ms['per_second']:.0f}/s")
+    print(f"- r1audit: {os_['verifications']} verifications in {os_['seconds']:.2f} s = {os_['verificationsPerSecond']:.0f}/s")
+    print(f"- ratio: {os_['verificationsPerSecond'] / ms['per_second']:.0f}x")
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("pairs"); p.add_argument("--datasets", required=True); p.add_argument("--out", required=True)
     p.add_argument("--per-dataset", type=int, default=0, help="keep at most N questions per dataset (0 = all)")
     m = sub.add_parser("mathverify"); m.add_argument("--pairs", required=True); m.add_argument("--out", required=True)
+    r = sub.add_parser("report")
+    for k in ("pairs", "mathverify", "ours", "mathverify-speed", "ours-speed"): r.add_argument("--" + k, required=True)
     a = ap.parse_args()
+    if a.cmd == "report":
+        return report(a)
     if a.cmd == "pairs":
         n = 0
         with open(a.out, "w") as out:

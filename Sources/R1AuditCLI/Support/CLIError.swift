@@ -77,14 +77,23 @@ extension RunStoreError: BadInputError {
 }
 
 extension R1Audit {
-    /// Parses and runs a command with r1audit's exit codes (see `ExitCodes`). `main.swift` calls this
-    /// through `R1Audit.main()`.
-    public static func main() async {
-        await main(nil)
+    /// The entry point `main.swift` reaches (`await R1Audit.main()`). Top-level code there resolves
+    /// to the synchronous `ParsableCommand.main()`, which refuses async root commands on Linux
+    /// ("needs availability annotation"); this concrete overload shadows it, runs the command on a
+    /// task and parks the main thread in `dispatchMain()` (so main-actor work still runs).
+    public static func main() {
+        Task { await runWithExitCodes(nil) }
+        dispatchMain()
     }
 
-    /// Runs with explicit arguments (nil: the process arguments).
-    public static func main(_ arguments: [String]?) async {
+    /// The same when the async overload is chosen (e.g. `@main`).
+    public static func main() async {
+        await runWithExitCodes(nil)
+    }
+
+    /// Parses and runs a command with r1audit's exit codes (see `ExitCodes`); never returns.
+    /// - Parameter arguments: nil for the process arguments.
+    public static func runWithExitCodes(_ arguments: [String]?) async -> Never {
         let command: any ParsableCommand
         do { command = try parseAsRoot(arguments) } catch { exitForParserError(error) }
         do {
@@ -95,7 +104,11 @@ extension R1Audit {
                 try syncCommand.run()
             }
         } catch {
-            if error is ExitCode || error is CleanExit || error is ValidationError { exitForParserError(error) }
+            // `--help` parses to ArgumentParser's HelpCommand, whose run() throws its own error type.
+            if error is ExitCode || error is CleanExit || error is ValidationError
+                || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+                exitForParserError(error)
+            }
             let message = "error: " + CLIError.message(for: error) + "\n"
             FileHandle.standardError.write(Data(message.utf8))
             Foundation.exit(CLIError.exitCode(for: error))

@@ -1,0 +1,67 @@
+// `r1audit bench train`: learner throughput (forward + backward + AdamW) on a real model's shape and
+// weights, the figure docs/BENCHMARKS.md compares with PyTorch on the same threads.
+import ArgumentParser
+import Foundation
+import Training
+
+/// `r1audit bench train --model PATH --batch 8 --seq 256 [--json]`
+struct BenchTrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Measure training throughput: forward + backward + AdamW tokens/s at batch × seq.",
+        discussion: """
+        Loads the model in fp32, then times --steps optimiser steps (after --warmup untimed ones) on random \
+        token batches. Prints tokens/s, achieved GFLOP/s (6 × linear MACs per token + attention) and the \
+        fraction of the --peak-gflops sgemm peak, plus CPU seconds per step (on a busy machine, \
+        batch·seq / (CPU s / threads) estimates the unloaded rate).
+        Example: r1audit bench train --model ~/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf --batch 8 --seq 256
+        """)
+
+    @Option(help: "Local model: a GGUF file or a Hugging Face folder.")
+    var model: String = "\(FileManager.default.homeDirectoryForCurrentUser.path)/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+    @Option(help: "Sequences per step.")
+    var batch: Int = 8
+    @Option(help: "Tokens per sequence.")
+    var seq: Int = 256
+    @Option(help: "Timed steps.")
+    var steps: Int = 2
+    @Option(help: "Untimed warm-up steps.")
+    var warmup: Int = 1
+    @Option(help: "OpenBLAS threads.")
+    var threads: Int = 2
+    @Option(help: "The sgemm peak to compare with, GFLOP/s (OpenBLAS fp32 on 2 Zen 4 cores: ~200).")
+    var peakGflops: Double = 200
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if batch < 1 || seq < 2 || steps < 1 || warmup < 0 || threads < 1 {
+            throw ValidationError("--batch, --steps and --threads must be positive, --seq at least 2")
+        }
+    }
+
+    struct Report: Encodable {
+        var model: String
+        var threads: Int
+        var result: LearnerBenchmarkResult
+        var peakFraction: Double
+        var cpuEstimatedTokensPerSecond: Double
+    }
+
+    func run() async throws {
+        setBLASThreads(threads)
+        let (policy, _) = try PolicyModel.load(path: model)
+        let r = try LearnerBenchmark.run(model: policy, batch: batch, sequenceLength: seq, steps: steps, warmup: warmup)
+        let estimate = r.cpuSecondsPerStep > 0 ? Double(batch * seq) / (r.cpuSecondsPerStep / Double(threads)) : 0
+        let report = Report(model: URL(fileURLWithPath: model).lastPathComponent, threads: threads, result: r,
+                            peakFraction: r.gflops / peakGflops, cpuEstimatedTokensPerSecond: estimate)
+        try output.emit(report) {
+            String(format: """
+            train %@  batch %d × seq %d, %d threads, %.1fM parameters
+              %.1f tokens/s  (%.2f s/step: forward %.2f, backward %.2f, AdamW %.2f)
+              %.1f GFLOP/s = %.0f%% of %.0f GFLOP/s peak; CPU %.2f s/step (≈ %.0f tokens/s unloaded); activations %.0f MiB
+            """, report.model, batch, seq, threads, Double(r.parameters) / 1e6, r.tokensPerSecond, r.secondsPerStep,
+                   r.forwardSeconds, r.backwardSeconds, r.optimizerSeconds, r.gflops, report.peakFraction * 100, peakGflops,
+                   r.cpuSecondsPerStep, estimate, r.activationMiB)
+        }
+    }
+}

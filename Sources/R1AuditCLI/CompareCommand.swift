@@ -1,0 +1,72 @@
+// `r1audit compare RUN1 RUN2 …`: several runs or models side by side in one report (the paper's
+// figures compare models; GRPO vs Dr. GRPO training runs overlay their curves). Thin command.
+import ArgumentParser
+import Foundation
+import Reports
+import RunStore
+
+/// Writes one report comparing several runs.
+struct CompareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Put several runs (models, templates, GRPO vs Dr. GRPO) side by side in one report.",
+        discussion: """
+        Each RUN is a run name under --runs-dir (or a path to a run folder or run.sqlite). Matching \
+        sections are merged: bar and line charts get one series per run, tables a leading "run" \
+        column, confusion matrices stay one per run. Writes report.md and report.html into --output.
+
+        Examples:
+          r1audit compare smollm2 qwen-coder --output runs/compare-models
+          r1audit compare grpo drgrpo --output runs/grpo-vs-drgrpo --json
+        """)
+
+    @Argument(help: ArgumentHelp("Two or more run names (or run folders / run.sqlite paths).", valueName: "RUN"))
+    var runs: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The folder holding every run.", valueName: "DIR"))
+    var runsDir = "runs"
+
+    @Option(name: .long, help: ArgumentHelp("Folder to write report.md and report.html into (default: RUNS-DIR/compare-RUN1-vs-RUN2…).", valueName: "DIR"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder holding report.md.mustache / report.html.mustache (default: ./reports, else built-in).", valueName: "DIR"))
+    var templates: String?
+
+    @Option(name: .long, help: ArgumentHelp("Example responses shown per category per run.", valueName: "N"))
+    var samples = 2
+
+    @OptionGroup var format: OutputOptions
+
+    func validate() throws {
+        if runs.count < 2 { throw ValidationError("give at least two runs to compare (got \(runs.count)).") }
+        if Set(runs).count != runs.count { throw ValidationError("each run may be given once (got \(runs.joined(separator: " "))).") }
+        if samples < 0 || samples > 100 { throw ValidationError("--samples must be between 0 and 100 (got \(samples)).") }
+    }
+
+    /// The store of a run given by name or path, and the name shown for it.
+    func store(_ run: String) -> (name: String, url: URL) {
+        if run.hasSuffix(".sqlite") {
+            let url = URL(fileURLWithPath: run)
+            return (url.deletingLastPathComponent().lastPathComponent, url)
+        }
+        if run.contains("/") {
+            let url = URL(fileURLWithPath: run)
+            return (url.lastPathComponent, url.appendingPathComponent(RunDatabase.fileName))
+        }
+        return (run, URL(fileURLWithPath: runsDir).appendingPathComponent(run).appendingPathComponent(RunDatabase.fileName))
+    }
+
+    func run() async throws {
+        let reports = try runs.map { arg -> (run: String, document: ReportDocument) in
+            let (name, url) = store(arg)
+            let database = try RunDatabase(url: url, create: false)
+            return (name, try ReportBuilder.build(database: database, runName: name, samplesPerCategory: samples))
+        }
+        let document = ReportComparison.merge(reports)
+        let directory = URL(fileURLWithPath: output ?? (runsDir + "/compare-" + reports.map(\.run).joined(separator: "-vs-")))
+        let files = try ReportFiles.write(document, to: directory, templates: ReportTemplates.load(directory: templates))
+        try format.emit(files) {
+            "compared \(reports.map(\.run).joined(separator: ", "))\nwrote \(files.markdown)\nwrote \(files.html)\n\(files.charts) charts"
+        }
+    }
+}

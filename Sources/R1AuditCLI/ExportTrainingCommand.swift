@@ -1,0 +1,85 @@
+// `r1audit export-training trl|oat|verl`: the same RL run as `r1audit train`, as a dataset, reward
+// function and launch script for a GPU framework (the knob mapping is in docs/EXPERIMENTS.md).
+import ArgumentParser
+import Datasets
+import Foundation
+import Prompts
+import Training
+
+extension TrainingFramework: ExpressibleByArgument {}
+
+/// `r1audit export-training trl|oat|verl --dataset FILE --out DIR …`
+struct ExportTrainingCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-training",
+        abstract: "Write a ready-to-run Dr. GRPO / GRPO configuration for TRL, oat or verl (for GPUs).",
+        discussion: """
+        Writes into --out: the dataset in the framework's format (prompts rendered with --template), \
+        reward.py (1 for a math-verify-correct final answer, else 0, as r1audit's reward) and the launch \
+        script. dr-grpo maps to TRL loss_type="dr_grpo" with scale_rewards="none", oat --critic_type drgrpo, \
+        and verl norm_adv_by_std_in_grpo=False with loss_agg_mode=seq-mean-token-sum-norm.
+        Example: r1audit export-training trl --dataset ../shared/datasets/gsm8k.jsonl --model Qwen/Qwen2.5-Math-1.5B --out export-trl
+        """)
+
+    @Argument(help: "trl, oat or verl.")
+    var framework: TrainingFramework
+    @Option(help: "Training questions: JSONL with problem and answer fields.")
+    var dataset: String
+    @Option(help: "Model id or path for the framework to load.")
+    var model: String = "Qwen/Qwen2.5-Math-1.5B"
+    @Option(help: "Output folder (created).")
+    var out: String
+    @Option(help: "Prompt template: qwen-math, r1, none, or a file.")
+    var template: String = "qwen-math"
+    @Option(help: "Use only the first N questions.")
+    var limit: Int?
+    @Option(help: "dr-grpo, grpo or rloo.")
+    var objective: String = "dr-grpo"
+    @Option(help: "Responses per question (G).")
+    var groupSize: Int = 8
+    @Option(help: "Questions per step.")
+    var promptsPerStep: Int = 128
+    @Option(help: "Generation budget (Dr. GRPO's constant).")
+    var maxNewTokens: Int = 3000
+    @Option(help: "Rollout temperature.")
+    var temperature: Double = 1.0
+    @Option(help: "Learning rate.")
+    var learningRate: Double = 1e-6
+    @Option(help: "PPO clip ε.")
+    var clip: Double = 0.2
+    @Option(help: "PPO epochs.")
+    var ppoEpochs: Int = 1
+    @Option(help: "Training steps.")
+    var steps: Int = 500
+    @Option(help: "Seed.")
+    var seed: UInt64 = 0
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard ObjectivePreset(rawValue: objective) != nil else { throw ValidationError("--objective must be dr-grpo, grpo or rloo") }
+        if groupSize < 2 || promptsPerStep < 1 || maxNewTokens < 1 || steps < 1 { throw ValidationError("sizes must be positive (group size ≥ 2)") }
+    }
+
+    struct Written: Encodable { var framework: String; var folder: String; var files: [String] }
+
+    func run() async throws {
+        let tpl = try PromptTemplate.named(template)
+        let prompts = try QuestionSet.load(url: URL(fileURLWithPath: dataset), limit: limit).questions.map {
+            TrainingPrompt(id: $0.id, text: tpl.render(question: $0.problem), golds: $0.golds)
+        }
+        var obj = PolicyObjective(preset: ObjectivePreset(rawValue: objective) ?? .drGRPO, maxNewTokens: maxNewTokens)
+        obj.clipLow = clip; obj.clipHigh = clip
+        let settings = ExportSettings(model: model, objective: obj, groupSize: groupSize, promptsPerStep: promptsPerStep,
+                                      maxNewTokens: maxNewTokens, temperature: temperature, learningRate: learningRate,
+                                      ppoEpochs: ppoEpochs, steps: steps, seed: seed, template: tpl.name,
+                                      extraction: tpl.extraction == .answerTag ? "answer-tag" : "boxed")
+        let files = try TrainingExport.files(for: framework, settings: settings, prompts: prompts)
+        let dir = URL(fileURLWithPath: out)
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            for (name, text) in files { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
+        } catch { throw CLIError.runtime("\(out): cannot write the export (\(error.localizedDescription))") }
+        let written = Written(framework: framework.rawValue, folder: dir.path, files: files.keys.sorted())
+        try output.emit(written) { "wrote \(written.files.joined(separator: ", ")) to \(dir.path)" }
+    }
+}

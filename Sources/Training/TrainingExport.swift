@@ -1,0 +1,199 @@
+// `r1audit export-training trl|oat|verl`: the same run for users who move to GPUs. Writes the dataset in
+// the framework's format, an equivalent 1/0 reward function (math-verify, as the paper's oat grader)
+// and a ready-to-run launch script with the knobs mapped (docs/EXPERIMENTS.md lists the mapping):
+//   TRL  GRPOConfig(loss_type="dr_grpo", scale_rewards="none", beta=0, epsilon, epsilon_high, num_iterations)
+//   oat  understand-r1-zero train_zero_math.py --critic_type drgrpo|grpo --generate_max_length …
+//   verl algorithm.adv_estimator=grpo|rloo, algorithm.norm_adv_by_std_in_grpo, actor.loss_agg_mode
+
+import Foundation
+
+/// A target framework.
+public enum TrainingFramework: String, Sendable, Codable, CaseIterable {
+    case trl, oat, verl
+}
+
+/// The settings carried over to the framework (what `r1audit train` would have used).
+public struct ExportSettings: Sendable, Codable, Hashable {
+    /// HF model id or path for the framework to load.
+    public var model: String
+    public var objective: PolicyObjective
+    public var groupSize: Int
+    public var promptsPerStep: Int
+    public var maxNewTokens: Int
+    public var temperature: Double
+    public var learningRate: Double
+    public var ppoEpochs: Int
+    public var steps: Int
+    public var seed: UInt64
+    /// The template name (qwen-math, r1, none): prompts are exported already rendered.
+    public var template: String
+    /// Answer extraction of the reward: "boxed" or "answer-tag".
+    public var extraction: String
+
+    /// Bundles the settings.
+    public init(model: String, objective: PolicyObjective, groupSize: Int, promptsPerStep: Int, maxNewTokens: Int,
+                temperature: Double, learningRate: Double, ppoEpochs: Int, steps: Int, seed: UInt64,
+                template: String, extraction: String) {
+        self.model = model; self.objective = objective; self.groupSize = groupSize; self.promptsPerStep = promptsPerStep
+        self.maxNewTokens = maxNewTokens; self.temperature = temperature; self.learningRate = learningRate
+        self.ppoEpochs = ppoEpochs; self.steps = steps; self.seed = seed; self.template = template; self.extraction = extraction
+    }
+}
+
+/// Builds the exported files (name → contents).
+public enum TrainingExport {
+    /// The files for `framework`, with prompts already rendered through the template.
+    public static func files(for framework: TrainingFramework, settings s: ExportSettings,
+                             prompts: [TrainingPrompt]) throws -> [String: String] {
+        var out: [String: String] = ["reward.py": rewardScript(s)]
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func jsonl(_ rows: [[String: AnyEncodable]]) throws -> String {
+            try rows.map { String(decoding: try enc.encode($0), as: UTF8.self) }.joined(separator: "\n") + "\n"
+        }
+        let o = s.objective
+        let std = o.scaleByStd ? "True" : "False"
+        switch framework {
+        case .trl:
+            out["train.jsonl"] = try jsonl(prompts.map { ["prompt": .s($0.text), "answer": .s($0.golds.first ?? ""), "id": .s($0.id)] })
+            let lossType: String = switch o.aggregation {
+            case .constant: "dr_grpo"
+            case .sequenceMeanTokenMean: "grpo"
+            case .tokenMean: "bnpo"
+            case .sequenceMeanTokenSum: "dr_grpo"   // closest; TRL divides by max_completion_length
+            }
+            out["train_trl.py"] = """
+            # Exported by r1audit export-training trl. TRL >= 0.19 (GRPOTrainer). Run: accelerate launch train_trl.py
+            from datasets import load_dataset
+            from trl import GRPOConfig, GRPOTrainer
+            from reward import reward_func
+
+            dataset = load_dataset("json", data_files="train.jsonl", split="train")
+            config = GRPOConfig(
+                output_dir="out-trl",
+                loss_type="\(lossType)",            # r1audit aggregation \(o.aggregation.rawValue)
+                scale_rewards=\(o.scaleByStd ? "\"group\"" : "\"none\""),        # std normalisation \(o.scaleByStd ? "on" : "off") (older TRL: scale_rewards=\(std))
+                num_generations=\(s.groupSize),
+                per_device_train_batch_size=\(s.groupSize),
+                gradient_accumulation_steps=\(max(1, s.promptsPerStep)),
+                max_completion_length=\(s.maxNewTokens),
+                temperature=\(s.temperature),
+                learning_rate=\(s.learningRate),
+                beta=\(o.klCoefficient),
+                epsilon=\(o.clipLow),
+                epsilon_high=\(o.clipHigh),
+                num_iterations=\(s.ppoEpochs),
+                max_steps=\(s.steps),
+                seed=\(s.seed),
+                lr_scheduler_type="constant",
+                bf16=True,
+                logging_steps=1,
+            )
+            trainer = GRPOTrainer(model="\(s.model)", reward_funcs=reward_func, args=config, train_dataset=dataset)
+            trainer.train()
+            """
+        case .oat:
+            out["train.jsonl"] = try jsonl(prompts.map { ["problem": .s($0.text), "answer": .s($0.golds.first ?? ""), "id": .s($0.id)] })
+            let critic = o.scaleByStd || o.aggregation == .sequenceMeanTokenMean ? "grpo" : "drgrpo"
+            out["launch_oat.sh"] = """
+            #!/bin/sh
+            # Exported by r1audit export-training oat: sail-sg/understand-r1-zero train_zero_math.py on oat.
+            # --critic_type \(critic): \(critic == "drgrpo" ? "no std normalisation, token sums / generate_max_length" : "std-normalised advantages, per-response length mean").
+            # The prompts in train.jsonl are already rendered with the \(s.template) template, so --prompt_template no.
+            python train_zero_math.py \\
+              --critic_type \(critic) \\
+              --pretrain \(s.model) \\
+              --prompt_data ./train.jsonl --train_split train --input_key problem --output_key answer \\
+              --prompt_template no \\
+              --num_samples \(s.groupSize) \\
+              --rollout_batch_size \(s.groupSize * s.promptsPerStep) --train_batch_size \(s.groupSize * s.promptsPerStep) \\
+              --generate_max_length \(s.maxNewTokens) \\
+              --temperature \(s.temperature) --top_p 1 \\
+              --learning_rate \(s.learningRate) --lr_scheduler constant \\
+              --num_ppo_epochs \(s.ppoEpochs) --beta \(o.klCoefficient) \\
+              --oracle_type reward --oracle math \\
+              --rnd-seed --seed \(s.seed) \\
+              --gpus 1 --collocate --vllm_sleep --gradient-checkpointing --flash-attn --bf16
+            """
+        case .verl:
+            out["train.jsonl"] = try jsonl(prompts.map {
+                ["data_source": .s("r1audit"), "prompt": .chat($0.text), "ability": .s("math"),
+                 "reward_model": .dict(["style": "rule", "ground_truth": $0.golds.first ?? ""]), "extra_info": .dict(["id": $0.id])]
+            })
+            let estimator = o.baseline == .leaveOneOut ? "rloo" : "grpo"
+            out["to_parquet.py"] = """
+            # verl reads parquet: python to_parquet.py (needs pandas + pyarrow)
+            import pandas as pd
+            pd.read_json("train.jsonl", lines=True).to_parquet("train.parquet")
+            """
+            out["launch_verl.sh"] = """
+            #!/bin/sh
+            # Exported by r1audit export-training verl. Aggregation \(o.aggregation.rawValue) is verl's loss_agg_mode of the same name.
+            # Prompts are already rendered with the \(s.template) template; verl wraps them as one user message.
+            python to_parquet.py
+            python3 -m verl.trainer.main_ppo \\
+              algorithm.adv_estimator=\(estimator) \\
+              algorithm.norm_adv_by_std_in_grpo=\(std) \\
+              algorithm.use_kl_in_reward=False \\
+              actor_rollout_ref.actor.loss_agg_mode=\(o.aggregation.rawValue) \\
+              actor_rollout_ref.actor.use_kl_loss=\(o.klCoefficient > 0 ? "True" : "False") actor_rollout_ref.actor.kl_loss_coef=\(o.klCoefficient) \\
+              actor_rollout_ref.actor.clip_ratio_low=\(o.clipLow) actor_rollout_ref.actor.clip_ratio_high=\(o.clipHigh) \\
+              actor_rollout_ref.actor.ppo_epochs=\(s.ppoEpochs) \\
+              actor_rollout_ref.actor.optim.lr=\(s.learningRate) \\
+              actor_rollout_ref.model.path=\(s.model) \\
+              actor_rollout_ref.rollout.n=\(s.groupSize) actor_rollout_ref.rollout.temperature=\(s.temperature) \\
+              data.train_files=train.parquet data.val_files=train.parquet \\
+              data.train_batch_size=\(s.promptsPerStep) data.max_response_length=\(s.maxNewTokens) \\
+              custom_reward_function.path=reward.py custom_reward_function.name=compute_score \\
+              trainer.total_training_steps=\(s.steps) trainer.n_gpus_per_node=1 trainer.nnodes=1
+            """
+        }
+        return out
+    }
+
+    /// A 1/0 reward equivalent to r1audit's verifier reward (math-verify, the paper's grader family).
+    static func rewardScript(_ s: ExportSettings) -> String {
+        let extract = s.extraction == "answer-tag"
+            ? "m = re.findall(r\"<answer>(.*?)(?:</answer>|$)\", text, re.S)\n    return m[-1] if m else None"
+            : "i = text.rfind(\"\\\\boxed{\")\n    if i < 0:\n        return None\n    depth, j = 0, i + 7\n    for k in range(j, len(text)):\n        if text[k] == \"{\": depth += 1\n        elif text[k] == \"}\":\n            if depth == 0:\n                return text[j:k]\n            depth -= 1\n    return None"
+        return """
+        # Exported by r1audit: reward 1 when the final answer (\(s.extraction)) verifies against the gold, else 0.
+        # pip install math-verify
+        import re
+        from math_verify import parse, verify
+
+        def extract(text):
+            \(extract)
+
+        def score(text, gold):
+            ans = extract(text)
+            if ans is None:
+                return 0.0
+            try:
+                return 1.0 if verify(parse("$" + str(gold) + "$"), parse("$" + ans + "$")) else 0.0
+            except Exception:
+                return 0.0
+
+        def reward_func(completions, answer, **kwargs):   # TRL
+            return [score(c if isinstance(c, str) else c[-1]["content"], a) for c, a in zip(completions, answer)]
+
+        def compute_score(data_source, solution_str, ground_truth, extra_info=None):   # verl
+            return score(solution_str, ground_truth)
+        """
+    }
+}
+
+/// The JSON values the exported rows use.
+enum AnyEncodable: Encodable {
+    case s(String)
+    case chat(String)
+    case dict([String: String])
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case let .s(v): try c.encode(v)
+        case let .chat(v): try c.encode([["role": "user", "content": v]])
+        case let .dict(v): try c.encode(v)
+        }
+    }
+}

@@ -106,4 +106,28 @@ public final class LocalBackend: Backend, @unchecked Sendable {
         }
         return (logprobs, argmax)
     }
+
+    /// Greedy continuation of already-tokenized prompts, batched (no tokenizer involved), ending at EOS or
+    /// `maxTokens`: what parity checks against llama.cpp's token ids need.
+    public func greedyContinuations(_ prompts: [[Int]], maxTokens: Int) throws -> [[Int]] {
+        let v = configuration.vocabSize, eos = tokenizer.eosTokenIDs
+        let caches = prompts.map { model.makeCache(capacity: $0.count + maxTokens) }
+        var outputs = [[Int]](repeating: [], count: prompts.count)
+        var next = prompts
+        var live = Array(prompts.indices).filter { !prompts[$0].isEmpty && maxTokens > 0 }
+        while !live.isEmpty {
+            try Task.checkCancellation()
+            let logits = try model.forward(live.map { ForwardChunk(cache: caches[$0], tokens: next[$0], logits: .last) },
+                                           threads: threads)
+            var still: [Int] = []
+            for (row, i) in live.enumerated() {
+                let token = logits.withUnsafeBufferPointer { TokenSampler.argmax($0.baseAddress! + row * v, count: v) }
+                outputs[i].append(token)
+                next[i] = [token]
+                if !eos.contains(token) && outputs[i].count < maxTokens { still.append(i) }
+            }
+            live = still
+        }
+        return outputs
+    }
 }

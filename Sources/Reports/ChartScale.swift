@@ -18,7 +18,8 @@ public struct ChartScale: Sendable {
     /// Builds a scale covering `values` (non-finite values ignored; non-positive ones too on a log
     /// scale), honouring a fixed `min`/`max`, with about `tickCount` ticks.
     public init(kind: AxisScale, values: [Double], min fixedMin: Double? = nil, max fixedMax: Double? = nil,
-                range: (start: Double, end: Double), tickCount: Int = 5, includeZero: Bool = false) {
+                range: (start: Double, end: Double), tickCount: Int = 5, includeZero: Bool = false,
+                integerTicks: Bool = false) {
         self.kind = kind
         self.range = range
         switch kind {
@@ -28,7 +29,8 @@ public struct ChartScale: Sendable {
             var lo = fixedMin ?? finite.min() ?? 0
             var hi = fixedMax ?? finite.max() ?? 1
             if hi <= lo { hi = lo + (lo == 0 ? 1 : abs(lo) * 0.5) }
-            let step = Self.niceStep((hi - lo) / Double(Swift.max(1, tickCount - 1)))
+            let rough = Self.niceStep((hi - lo) / Double(Swift.max(1, tickCount - 1)))
+            let step = integerTicks ? Swift.max(1, rough) : rough
             if fixedMin == nil { lo = (lo / step).rounded(.down) * step }
             if fixedMax == nil { hi = (hi / step).rounded(.up) * step }
             domain = lo...hi
@@ -37,10 +39,14 @@ public struct ChartScale: Sendable {
             let positive = values.filter { $0.isFinite && $0 > 0 }
             let lo0 = fixedMin.flatMap { $0 > 0 ? $0 : nil } ?? positive.min() ?? 1
             let hi0 = fixedMax.flatMap { $0 > 0 ? $0 : nil } ?? positive.max() ?? 10
-            let loExp = floor(log10(lo0)), hiExp0 = ceil(log10(Swift.max(hi0, lo0)))
-            let hiExp = hiExp0 > loExp ? hiExp0 : loExp + 1
-            domain = pow(10, loExp)...pow(10, hiExp)
-            ticks = Self.logTicks(loExp: Int(loExp), hiExp: Int(hiExp))
+            // The lowest value sits above the baseline: an exact power of ten gets half of it as the
+            // domain floor, so a count of 1 still draws a visible bar.
+            let floorExp = floor(log10(lo0))
+            let lo = fixedMin != nil ? lo0 : (pow(10, floorExp) == lo0 ? lo0 / 2 : pow(10, floorExp))
+            let hiExp0 = ceil(log10(Swift.max(hi0, lo0)))
+            let hiExp = hiExp0 > floor(log10(lo)) ? hiExp0 : floor(log10(lo)) + 1
+            domain = lo...pow(10, hiExp)
+            ticks = Self.logTicks(loExp: Int(floor(log10(lo))), hiExp: Int(hiExp)).filter { $0 >= lo * (1 - 1e-12) && (!integerTicks || $0 == $0.rounded()) }
         }
     }
 

@@ -15,7 +15,7 @@ extension AuditSections {
         let absent = r.keywords.filter { (totals[$0] ?? 0) == 0 }
         let chart = ChartSpec(
             title: "Responses containing each reflection keyword (\(r.context.model))", x: ChartAxis("keyword"),
-            y: ChartAxis("responses", scale: .log, format: .integer, min: 1),
+            y: ChartAxis("responses", scale: .log, format: .integer),
             data: .bars(categories: found, series: temps.map { t in
                 BarSeries(name: "T = " + temperatureText(t.temperature),
                           values: found.map { k in ChartValue(Double(t.keyword.responsesWithKeyword[k] ?? 0)) })

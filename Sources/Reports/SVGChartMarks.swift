@@ -9,7 +9,8 @@ extension SVGChart {
         let values = series.flatMap { $0.values.compactMap { $0 } }
         let all = values.map(\.value) + values.compactMap(\.lower) + values.compactMap(\.upper)
         let scale = ChartScale(kind: spec.y.scale, values: all, min: spec.y.min, max: spec.y.max,
-                               range: (layout.bottom, layout.top), includeZero: spec.y.scale == .linear)
+                               range: (layout.bottom, layout.top), includeZero: spec.y.scale == .linear,
+                               integerTicks: spec.y.format == .integer)
         drawYAxis(&w, scale: scale, layout: layout)
         let band = (layout.right - layout.left) / Double(categories.count)
         let barWidth = band * 0.8 / Double(max(1, series.count))
@@ -52,9 +53,9 @@ extension SVGChart {
         let points = series.flatMap(\.points)
         let ys = points.map(\.y.value) + points.compactMap(\.y.lower) + points.compactMap(\.y.upper)
         let yScale = ChartScale(kind: spec.y.scale, values: ys, min: spec.y.min, max: spec.y.max,
-                                range: (layout.bottom, layout.top))
+                                range: (layout.bottom, layout.top), integerTicks: spec.y.format == .integer)
         let xScale = ChartScale(kind: spec.x.scale, values: points.map(\.x), min: spec.x.min, max: spec.x.max,
-                                range: (layout.left, layout.right))
+                                range: (layout.left, layout.right), integerTicks: spec.x.format == .integer)
         drawYAxis(&w, scale: yScale, layout: layout)
         drawXTicks(&w, scale: xScale, layout: layout)
         for (si, s) in series.enumerated() {
@@ -83,9 +84,10 @@ extension SVGChart {
     func drawHistogram(_ w: inout SVGWriter, layout: PlotLayout, edges: [Double], series: [BarSeries]) {
         let counts = series.flatMap { $0.values.compactMap { $0?.value } }
         let yScale = ChartScale(kind: spec.y.scale, values: counts, min: spec.y.min, max: spec.y.max,
-                                range: (layout.bottom, layout.top), includeZero: spec.y.scale == .linear)
+                                range: (layout.bottom, layout.top), includeZero: spec.y.scale == .linear,
+                                integerTicks: spec.y.format == .integer)
         let xScale = ChartScale(kind: .linear, values: edges, min: edges.first, max: edges.last,
-                                range: (layout.left, layout.right))
+                                range: (layout.left, layout.right), integerTicks: spec.x.format == .integer)
         drawYAxis(&w, scale: yScale, layout: layout)
         drawXTicks(&w, scale: xScale, layout: layout)
         let baseline = yScale.position(spec.y.scale == .log ? yScale.domain.lowerBound : max(0, yScale.domain.lowerBound))

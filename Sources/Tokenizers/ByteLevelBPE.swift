@@ -18,10 +18,10 @@ enum ByteEncoder {
         }
         return table
     }()
-    /// Inverse of `byteToScalar`.
-    static let scalarToByte: [UInt32: UInt8] = {
-        var m = [UInt32: UInt8]()
-        for (b, s) in byteToScalar.enumerated() { m[s] = UInt8(b) }
+    /// Inverse of `byteToScalar`, indexed by scalar value (all mapped scalars are below 512); -1 where unmapped.
+    static let scalarToByte: [Int16] = {
+        var m = [Int16](repeating: -1, count: 512)
+        for (b, s) in byteToScalar.enumerated() { m[Int(s)] = Int16(b) }
         return m
     }()
     /// The vocabulary spelling of raw bytes.
@@ -33,8 +33,9 @@ enum ByteEncoder {
     /// Raw bytes of a vocabulary spelling (characters outside the map are kept as their UTF-8).
     static func decode(_ text: String) -> [UInt8] {
         var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
         for u in text.unicodeScalars {
-            if let b = scalarToByte[u.value] { out.append(b) } else { out += Array(String(u).utf8) }
+            if u.value < 512, scalarToByte[Int(u.value)] >= 0 { out.append(UInt8(scalarToByte[Int(u.value)])) } else { out += Array(String(u).utf8) }
         }
         return out
     }

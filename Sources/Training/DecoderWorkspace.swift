@@ -9,6 +9,8 @@ struct LayerActivations {
 /// Buffers for a forward/backward over a packed batch. Not thread-safe: one per training task.
 public final class DecoderWorkspace {
     private(set) var rows = 0
+    /// The longest sequence of the planned batch.
+    private(set) var longest = 0
     private(set) var tokens: [Int] = []
     private(set) var positions: [Int] = []
     private(set) var segments: [Segment] = []
@@ -42,7 +44,7 @@ public final class DecoderWorkspace {
     func plan(_ batch: [ScoredSequence], configuration cfg: PolicyConfiguration) throws {
         guard !batch.isEmpty else { throw TrainingError.invalidBatch("empty batch") }
         var toks: [Int] = [], pos: [Int] = [], segs: [Segment] = [], tRows: [Int] = [], tgt: [Int] = []
-        var probTotal = 0, longest = 0
+        var probTotal = 0, longest_ = 0
         for (i, s) in batch.enumerated() {
             guard s.scoredFrom >= 1, s.scoredFrom <= s.tokens.count else {
                 throw TrainingError.invalidBatch("sequence \(i): scoredFrom \(s.scoredFrom) outside 1...\(s.tokens.count)")
@@ -56,16 +58,16 @@ public final class DecoderWorkspace {
             let off = toks.count, l = s.tokens.count
             segs.append(Segment(offset: off, length: l, probOffset: probTotal))
             probTotal += cfg.numAttentionHeads * l * l
-            longest = max(longest, l)
+            longest_ = max(longest_, l)
             toks += s.tokens; pos += Array(0..<l)
             for t in s.scoredFrom..<l { tRows.append(off + t - 1); tgt.append(s.tokens[t]) }
         }
-        tokens = toks; positions = pos; segments = segs; targetRows = tRows; targets = tgt; rows = toks.count
-        if ropeKey != (cfg.headDim, longest, cfg.ropeTheta) && (ropeKey.0 != cfg.headDim || ropeKey.1 < longest || ropeKey.2 != cfg.ropeTheta) {
-            rope = RotaryTable(headDim: cfg.headDim, positions: max(longest, 1), theta: cfg.ropeTheta)
-            ropeKey = (cfg.headDim, longest, cfg.ropeTheta)
+        longest = longest_; tokens = toks; positions = pos; segments = segs; targetRows = tRows; targets = tgt; rows = toks.count
+        if ropeKey != (cfg.headDim, longest_, cfg.ropeTheta) && (ropeKey.0 != cfg.headDim || ropeKey.1 < longest_ || ropeKey.2 != cfg.ropeTheta) {
+            rope = RotaryTable(headDim: cfg.headDim, positions: max(longest_, 1), theta: cfg.ropeTheta)
+            ropeKey = (cfg.headDim, longest_, cfg.ropeTheta)
         }
-        let need = (rows: rows, probs: probTotal, targets: max(tgt.count, 1), longest: longest)
+        let need = (rows: rows, probs: probTotal, targets: max(tgt.count, 1), longest: longest_)
         if need.rows <= capacity.rows && need.probs <= capacity.probs && need.targets <= capacity.targets
             && need.longest <= capacity.longest && layer.count == cfg.numHiddenLayers { return }
         allocate(need, cfg)
@@ -91,7 +93,7 @@ public final class DecoderWorkspace {
         rinvF = buf(n); xnF = buf(n * c); xT = buf(need.targets * c); logits = buf(need.targets * cfg.vocabSize)
         dx = buf(n * c); dxn = buf(n * c); dq = buf(n * qd); dk = buf(n * kd); dv = buf(n * kd); dAttn = buf(n * qd)
         dh = buf(n * inter); dGate = buf(n * inter); dUp = buf(n * inter)
-        dScores = buf(need.longest * need.longest); dxT = buf(need.targets * c)
+        dScores = buf(workerThreads * need.longest * need.longest); dxT = buf(need.targets * c)
         capacity = need
     }
 }

@@ -5,6 +5,10 @@
 // N = tokens in the packed batch, C = hidden, Q = heads·head_dim, K = kv_heads·head_dim, I = intermediate.
 
 import Foundation
+import Tensors
+
+/// Workers for the loops between sgemms (the machine's cores, at most 8).
+let workerThreads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
 
 // MARK: - Embedding
 
@@ -26,13 +30,15 @@ func embeddingBackward(dTable: UnsafeMutablePointer<Float>, dOut: UnsafePointer<
 /// y (N, C) = x · rinv · w with rinv (N) = 1/sqrt(mean(x²) + eps), as LlamaRMSNorm (fp32 throughout).
 func rmsNormForward(_ y: UnsafeMutablePointer<Float>, rinv: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>,
                     w: UnsafePointer<Float>, rows: Int, c: Int, eps: Float) {
-    for n in 0..<rows {
+    Parallel.forChunks(rows, threads: workerThreads) { range in
+    for n in range {
         let xr = x + n * c, yr = y + n * c
         var ss: Float = 0
         for i in 0..<c { ss += xr[i] * xr[i] }
         let r = 1 / (ss / Float(c) + eps).squareRoot()
         rinv[n] = r
         for i in 0..<c { yr[i] = xr[i] * r * w[i] }
+    }
     }
 }
 
@@ -115,9 +121,11 @@ func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePoin
                       segments: [Segment], heads: Int, kvHeads: Int, headDim: Int) {
     let qd = heads * headDim, kd = kvHeads * headDim, group = heads / kvHeads
     let scale = 1 / Float(headDim).squareRoot()
-    for seg in segments {
-        let l = seg.length, o = seg.offset
-        for h in 0..<heads {
+    // Work items are (segment, kv head): disjoint outputs, so they run on parallel workers.
+    Parallel.forChunks(segments.count * kvHeads, threads: workerThreads) { items in
+    for item in items {
+        let seg = segments[item / kvHeads], l = seg.length, o = seg.offset
+        for h in (item % kvHeads * group)..<((item % kvHeads + 1) * group) {
             let kh = h / group
             let p = probs + seg.probOffset + h * l * l                 // (L, L)
             gemm(transA: false, transB: true, m: l, n: l, k: headDim, alpha: scale,
@@ -136,18 +144,25 @@ func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePoin
                  v + o * kd + kh * headDim, ldb: kd, beta: 0, out + o * qd + h * headDim, ldc: qd)
         }
     }
+    }
 }
 
-/// From dOut (N, Q): dq (N, Q), dk, dv (N, K) += …; `scratch` holds one (L, L) dP for the longest segment.
+/// From dOut (N, Q): dq (N, Q), dk, dv (N, K) += …; `scratch` holds one (L, L) dP per worker for the longest segment.
 func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
                        dOut: UnsafePointer<Float>, probs: UnsafePointer<Float>, q: UnsafePointer<Float>,
                        k: UnsafePointer<Float>, v: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                       segments: [Segment], heads: Int, kvHeads: Int, headDim: Int) {
+                       longest: Int, segments: [Segment], heads: Int, kvHeads: Int, headDim: Int) {
     let qd = heads * headDim, kd = kvHeads * headDim, group = heads / kvHeads
     let scale = 1 / Float(headDim).squareRoot()
-    for seg in segments {
-        let l = seg.length, o = seg.offset
-        for h in 0..<heads {
+    let items = segments.count * kvHeads, workers = min(workerThreads, items)
+    // One worker per contiguous block of (segment, kv head) items; each owns a dP scratch and writes
+    // only its own rows of dq and its kv head's columns of dk/dv.
+    Parallel.forChunks(workers, threads: workers) { ws in
+    for w in ws {
+    let scratch = scratch + w * longest * longest
+    for item in (items * w / workers)..<(items * (w + 1) / workers) {
+        let seg = segments[item / kvHeads], l = seg.length, o = seg.offset
+        for h in (item % kvHeads * group)..<((item % kvHeads + 1) * group) {
             let kh = h / group
             let p = probs + seg.probOffset + h * l * l
             let dO = dOut + o * qd + h * headDim
@@ -172,25 +187,31 @@ func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer
                  q + o * qd + h * headDim, ldb: qd, beta: 1, dk + o * kd + kh * headDim, ldc: kd)
         }
     }
+    }
+    }
 }
 
 // MARK: - SwiGLU
 
 /// h (N, I) = silu(gate) · up.
 func swiGLUForward(_ h: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count {
-        let g = gate[i]
-        h[i] = g / (1 + Foundation.exp(-g)) * up[i]
+    Parallel.forChunks(count, threads: workerThreads) { range in
+        for i in range {
+            let g = gate[i]
+            h[i] = g / (1 + Foundation.exp(-g)) * up[i]
+        }
     }
 }
 
 /// dGate = dh · up · silu'(gate), dUp = dh · silu(gate) (both overwritten).
 func swiGLUBackward(dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointer<Float>, dh: UnsafePointer<Float>,
                     gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count {
-        let g = gate[i], s = 1 / (1 + Foundation.exp(-g))
-        dGate[i] = dh[i] * up[i] * s * (1 + g * (1 - s))
-        dUp[i] = dh[i] * g * s
+    Parallel.forChunks(count, threads: workerThreads) { range in
+        for i in range {
+            let g = gate[i], s = 1 / (1 + Foundation.exp(-g))
+            dGate[i] = dh[i] * up[i] * s * (1 + g * (1 - s))
+            dUp[i] = dh[i] * g * s
+        }
     }
 }
 
@@ -201,8 +222,12 @@ func swiGLUBackward(dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointe
 /// with e_j = exp(x_j − max) and S = Σ e_j, entropy = log S − Σ e_j (x_j − max) / S.
 func takenLogSoftmaxForward(logits: UnsafeMutablePointer<Float>, targets: [Int], vocab: Int,
                             logProbs: inout [Double], entropies: inout [Double]) {
-    for (r, y) in targets.enumerated() {
-        let row = logits + r * vocab
+    logProbs.withUnsafeMutableBufferPointer { lpOut in
+    entropies.withUnsafeMutableBufferPointer { entOut in
+    targets.withUnsafeBufferPointer { tg in
+    Parallel.forChunks(tg.count, threads: workerThreads) { range in
+    for r in range {
+        let y = tg[r], row = logits + r * vocab
         var mx = -Float.infinity
         for j in 0..<vocab { mx = max(mx, row[j]) }
         let taken = row[y] - mx
@@ -214,16 +239,22 @@ func takenLogSoftmaxForward(logits: UnsafeMutablePointer<Float>, targets: [Int],
         let inv = 1 / sum
         for j in 0..<vocab { row[j] *= inv }
         let logSum = Foundation.log(Double(sum))
-        logProbs[r] = Double(taken) - logSum
-        entropies[r] = logSum - Double(weighted) / Double(sum)
+        lpOut[r] = Double(taken) - logSum
+        entOut[r] = logSum - Double(weighted) / Double(sum)
+    }
+    }
+    }
+    }
     }
 }
 
 /// dlogits[r] = g[r] · (onehot(targets[r]) − p[r]), in place over the probabilities.
 func takenLogSoftmaxBackward(probs: UnsafeMutablePointer<Float>, targets: [Int], vocab: Int, dLogProbs: [Double]) {
-    for (r, y) in targets.enumerated() {
-        let row = probs + r * vocab, g = Float(dLogProbs[r])
-        for j in 0..<vocab { row[j] = -g * row[j] }
-        row[y] += g
+    Parallel.forChunks(targets.count, threads: workerThreads) { range in
+        for r in range {
+            let row = probs + r * vocab, g = Float(dLogProbs[r])
+            for j in 0..<vocab { row[j] = -g * row[j] }
+            row[targets[r]] += g
+        }
     }
 }

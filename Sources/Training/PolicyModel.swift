@@ -166,7 +166,7 @@ public struct PolicyModel: Sendable {
                     w.dk.update(repeating: 0, count: n * kd)
                     w.dv.update(repeating: 0, count: n * kd)
                     attentionBackward(dq: w.dq, dk: w.dk, dv: w.dv, dOut: w.dAttn, probs: a.probs, q: a.q, k: a.k, v: a.v,
-                                      scratch: w.dScores, segments: w.segments, heads: cfg.numAttentionHeads,
+                                      scratch: w.dScores, longest: w.longest, segments: w.segments, heads: cfg.numAttentionHeads,
                                       kvHeads: cfg.numKeyValueHeads, headDim: cfg.headDim)
                     ropeApply(w.dq, positions: w.positions, heads: cfg.numAttentionHeads, headDim: cfg.headDim, table: w.rope, inverse: true)
                     ropeApply(w.dk, positions: w.positions, heads: cfg.numKeyValueHeads, headDim: cfg.headDim, table: w.rope, inverse: true)

@@ -14,6 +14,13 @@ struct RobustnessTests {
         #expect(!verifier.equivalent(parens, "2"))
         let fracs = String(repeating: "\\frac{1}{", count: 400) + "2" + String(repeating: "}", count: 400)
         #expect(!verifier.equivalent(fracs, "2"))
+        let fonts = String(repeating: "\\mathrm{", count: 450) + "7" + String(repeating: "}", count: 450)
+        #expect(!verifier.equivalent(fonts, "8"))
+        let minus = String(repeating: "-", count: 3000) + "1"
+        #expect(!verifier.equivalent(minus, "1"))
+        // Moderate nesting still parses: ten levels of fractions.
+        let ten = String(repeating: "\\frac{1}{", count: 10) + "1" + String(repeating: "}", count: 10)
+        #expect(verifier.equivalent(ten, "1"))
     }
 
     @Test func megabyteResponses() {

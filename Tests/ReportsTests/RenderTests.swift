@@ -96,5 +96,9 @@ import Testing
         let doc = Fixtures.fullDocument(response: Fixtures.hostile)
         try ReportRenderer.html(doc, templates: .embedded).write(toFile: dir + "/report.html", atomically: true, encoding: .utf8)
         try ReportRenderer.markdown(doc, templates: .embedded).write(toFile: dir + "/report.md", atomically: true, encoding: .utf8)
+        // The same from a filled run store (every Analyses section, training curves, sample browser).
+        let db = try BuilderFixtures.tempStore()
+        try BuilderFixtures.fill(db)
+        _ = try ReportFiles.write(try ReportBuilder.build(database: db), to: URL(fileURLWithPath: dir + "/store"), templates: .embedded)
     }
 }

@@ -49,6 +49,18 @@ import Testing
         #expect(s.position(0) == 300)   // non-positive values sit on the baseline
     }
 
+    @Test func countOfOneStillDrawsALogBar() {
+        let s = ChartScale(kind: .log, values: [1, 40], range: (100, 0), integerTicks: true)
+        #expect(s.domain.lowerBound == 0.5)
+        #expect(s.position(1) < 100)
+        #expect(s.ticks.first == 1)   // no fractional tick on a count axis
+    }
+
+    @Test func integerAxisHasWholeTicks() {
+        let s = ChartScale(kind: .linear, values: [0, 2], range: (0, 100), integerTicks: true)
+        #expect(s.ticks == [0, 1, 2])
+    }
+
     @Test func narrowLogDomainAddsTwoAndFive() {
         let s = ChartScale(kind: .log, values: [2, 30], range: (100, 0))
         #expect(s.ticks == [1, 2, 5, 10, 20, 50, 100])

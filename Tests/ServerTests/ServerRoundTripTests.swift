@@ -194,6 +194,22 @@ struct ServerRoundTripTests {
         }
     }
 
+    @Test("a port in use is a clear cannotListen error")
+    func portInUse() async throws {
+        try await withRunningServer(EchoBackend()) { url in
+            let port = url.port ?? 0
+            let second = OpenAIServer(backend: EchoBackend(), port: port)
+            do {
+                try await second.run()
+                Issue.record("expected the second server to fail")
+            } catch let error as ServerError {
+                guard case .cannotListen(let host, let p, _) = error else { Issue.record("got \(error)"); return }
+                #expect(host == "127.0.0.1" && p == port)
+                #expect(error.localizedDescription.contains("--port"))
+            }
+        }
+    }
+
     @Test("concurrent requests share backend batches")
     func batching() async throws {
         let echo = EchoBackend()

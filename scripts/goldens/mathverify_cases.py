@@ -160,6 +160,17 @@ TRICKY = [
     ("\\frac{e^{t}}{3}+ce^{-2t}", "\\frac{e^t}{3} + c e^{-2t}", True), ("\\sin^2 x + \\cos^2 x", "1", True),
     ("\\ln 2 + i\\frac{\\pi}{3}", "\\ln 2 + \\frac{i\\pi}{3}", True), ("p - q", "q - p", False),
     ("\\$18.90", "18.9", True), ("58,500", "58500", True), ("\\text{Evelyn}", "Evelyn", True),
+    ("\\frac{3}{4}", "0.75", True), ("\\frac{3}{4}", "0.7", False), ("-\\frac{35}{9}", "-35/9", True),
+    ("3 \\pm 2 \\sqrt{2}", "3+2\\sqrt2, 3-2\\sqrt2", True), ("(0,9) \\cup (9,36)", "(9,36) \\cup (0,9)", True),
+    ("(0,9) \\cup (9,36)", "(0,36)", False), ("\\begin{pmatrix} -2 \\\\ -14 \\\\ -7 \\end{pmatrix}", "\\begin{pmatrix} -2 \\\\ -14 \\\\ 7 \\end{pmatrix}", False),
+    ("2k+2", "2(k+1)", True), ("2k+2", "2k+1", False), ("\\sqrt{51}", "7.1414", True), ("\\sqrt{51}", "7.2", False),
+    ("y = -2x", "y=-2x", True), ("y = -2x", "2x + y = 0", True), ("(2,\\infty)", "(2, \\infty)", True),
+    ("(2,\\infty)", "[2,\\infty)", False), ("\\{1\\pm\\sqrt{5},-2\\}", "\\{-2, 1-\\sqrt5, 1+\\sqrt5\\}", True),
+    ("\\frac{1997}{2}", "998.5", True), ("\\frac{1997}{2}", "998", False), ("0", "0.0", True), ("0", "0.001", False),
+    ("\\text{(E)}", "(E)", True), ("\\text{(E)}", "E", True), ("x^3+3x-6", "x^3 + 3x - 6", True),
+    ("x^3+3x-6", "x^3 - 3x + 6", False), ("\\frac{\\sqrt{21}}{5}", "\\sqrt{\\frac{21}{25}}", True),
+    ("8.7 \\times 10^{8}", "870000000", True), ("8.7 \\times 10^{8}", "8.7 \\times 10^{9}", False),
+    ("1 \\times 10^{-3}", "0.001", True), ("-8-8\\sqrt{3}i", "-8 - 8i\\sqrt{3}", True),
 ]
 
 def report(a):
@@ -200,11 +211,27 @@ def main():
     p = sub.add_parser("pairs"); p.add_argument("--datasets", required=True); p.add_argument("--out", required=True)
     p.add_argument("--per-dataset", type=int, default=0, help="keep at most N questions per dataset (0 = all)")
     m = sub.add_parser("mathverify"); m.add_argument("--pairs", required=True); m.add_argument("--out", required=True)
+    gd = sub.add_parser("goldens"); gd.add_argument("--out", required=True)
     r = sub.add_parser("report")
     for k in ("pairs", "mathverify", "ours", "mathverify-speed", "ours-speed"): r.add_argument("--" + k, required=True)
     a = ap.parse_args()
     if a.cmd == "report":
         return report(a)
+    if a.cmd == "goldens":
+        import importlib.metadata as md
+        from math_verify import parse, verify
+        cases = []
+        for g, c, e in TRICKY:
+            gold_text = g if "$" in g else "$" + g + "$"
+            mv = bool(verify(parse(gold_text), parse("$\\boxed{" + c + "}$")))
+            cases.append({"gold": g, "answer": c, "expected": e, "mathverify": mv})
+        doc = {"tool": "math-verify " + md.version("math-verify"), "sympy": md.version("sympy"),
+               "command": "scripts/goldens/mathverify_cases.py goldens --out fixtures/grading/mathverify-goldens.json",
+               "note": "expected = the mathematically right verdict; mathverify = Math-Verify's verdict on the boxed answer",
+               "cases": cases}
+        with open(a.out, "w") as f: json.dump(doc, f, indent=1, ensure_ascii=False); f.write("\n")
+        print(json.dumps({"cases": len(cases), "mathverify_agrees_with_expected": sum(c["expected"] == c["mathverify"] for c in cases)}))
+        return
     if a.cmd == "pairs":
         n = 0
         with open(a.out, "w") as out:

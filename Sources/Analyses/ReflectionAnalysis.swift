@@ -16,6 +16,11 @@ public struct LevelCounts: Sendable, Codable, Hashable {
     public var responsesDetected: Int
     public var questions: Int
     public var questionsDetected: Int
+
+    public init(responses: Int, responsesDetected: Int, questions: Int, questionsDetected: Int) {
+        self.responses = responses; self.responsesDetected = responsesDetected
+        self.questions = questions; self.questionsDetected = questionsDetected
+    }
 }
 
 /// What the reflection judge said.

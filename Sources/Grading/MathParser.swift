@@ -112,10 +112,11 @@ struct MathParser {
 
     private mutating func parseSum() throws -> MathNode {
         try enter(); defer { depth -= 1 }
-        var terms: [MathNode] = []
-        var pending: MathNode? = nil
-        if peek == .command("pm") { advance(); pending = nil; let t = try parseTerm(); return .plusMinus(.number(0, exact: ExactRational(0, 1), isFloat: false), t) }
-        terms.append(try parseTerm())
+        if peek == .command("pm") {  // a leading `\pm 3` is ±3
+            advance()
+            return .plusMinus(.number(0, exact: ExactRational(0, 1), isFloat: false), try parseTerm())
+        }
+        var terms = [try parseTerm()]
         while let t = peek {
             if t == .symbol("+") { advance(); terms.append(try parseTerm()) }
             else if t == .symbol("-") { advance(); terms.append(.negate(try parseTerm())) }
@@ -123,8 +124,7 @@ struct MathParser {
                 advance()
                 let right = try parseTerm()
                 let left: MathNode = terms.count == 1 ? terms[0] : .sum(terms)
-                pending = .plusMinus(left, t == .command("mp") ? .negate(right) : right)
-                terms = [pending!]
+                terms = [.plusMinus(left, t == .command("mp") ? .negate(right) : right)]
             } else { break }
         }
         return terms.count == 1 ? terms[0] : .sum(terms)

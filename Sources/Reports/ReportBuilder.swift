@@ -42,7 +42,7 @@ public enum ReportBuilder {
         let config = try database.allConfig()
         if !curves.isEmpty {
             sections.append(TrainingSections.section(curves: curves, model: models.first,
-                                                     objective: objective(config)))
+                                                     objective: TrainingSections.objective(config: config)))
         }
         let detector = reflection.map { KeywordDetector(keywords: $0.keywords, matching: KeywordMatching(rawValue: $0.keywordMatching) ?? .wordBoundary) }
         var browser = try SampleBrowser.section(database: database, keywords: detector, perCategory: samplesPerCategory)
@@ -85,11 +85,6 @@ public enum ReportBuilder {
         if names.isEmpty { names = Array(Set(try database.samples().map(\.model))).sorted() }
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }
-    }
-
-    /// The RL objective recorded in the run config, if any (a key containing "objective").
-    static func objective(_ config: [String: String]) -> String? {
-        config.first { $0.key.lowercased().contains("objective") }?.value
     }
 
     /// Replaces disagreement excerpts (cut at 400 characters by Analyses) with the stored full responses.

@@ -29,12 +29,62 @@ public enum TrainingSections {
         }
     }
 
-    /// Which chart a curve belongs to.
+    /// Which chart a curve belongs to (the trainer logs `train/reward`, `train/mean_length_correct`…).
     static func group(_ name: String) -> String {
         let n = name.lowercased()
+        if n.contains("per_second") || n.contains("tokens_per") { return "throughput" }
         if n.contains("reward") || n.contains("accuracy") { return "reward" }
-        if n.contains("length") || n.contains("tokens") { return "length" }
+        if n.contains("length") { return "length" }
+        if n.hasSuffix("_share") || n.contains("share") { return "shares" }
         return name
+    }
+
+    /// Chart order: the paper's Fig. 6 panels first, then optimisation health, then speed.
+    static func rank(_ g: String) -> Int {
+        let order = ["reward", "length", "shares"]
+        if let i = order.firstIndex(of: g) { return i }
+        if g == "throughput" { return 90 }
+        for (i, key) in ["loss", "kl", "entropy", "grad_norm", "clip_fraction"].enumerated() where g.hasSuffix(key) { return 10 + i }
+        return 50
+    }
+
+    /// The RL objective recorded in the run config: the first JSON object under a key named
+    /// "objective", described as Dr. GRPO / GRPO when its settings match the paper's definitions.
+    public static func objective(config: [String: String]) -> String? {
+        for key in config.keys.sorted() {
+            guard let data = config[key]?.data(using: .utf8),
+                  let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { continue }
+            if key.lowercased().contains("objective"), let s = json as? String { return s }
+            if let found = find("objective", in: json) { return describeObjective(found) }
+        }
+        return nil
+    }
+
+    static func find(_ key: String, in json: Any) -> Any? {
+        if let d = json as? [String: Any] {
+            if let v = d[key] { return v }
+            for k in d.keys.sorted() { if let v = d[k].flatMap({ find(key, in: $0) }) { return v } }
+        } else if let a = json as? [Any] {
+            for v in a { if let f = find(key, in: v) { return f } }
+        }
+        return nil
+    }
+
+    static func describeObjective(_ json: Any) -> String {
+        guard let d = json as? [String: Any] else { return "\(json)" }
+        let scale = d["scaleByStd"] as? Bool, aggregation = d["aggregation"] as? String, baseline = d["baseline"] as? String
+        let name: String
+        switch (scale, aggregation) {
+        case (false?, "seq-mean-token-sum-norm"?): name = "Dr. GRPO"
+        case (true?, "seq-mean-token-mean"?): name = "GRPO"
+        default: name = "custom objective"
+        }
+        var parts: [String] = []
+        if let baseline { parts.append("baseline \(baseline)") }
+        if let scale { parts.append(scale ? "advantages / std" : "no std scaling") }
+        if let aggregation { parts.append("aggregation \(aggregation)") }
+        if let kl = d["klCoefficient"] as? Double { parts.append("KL β \(ChartNumber.format(kl, as: .number))") }
+        return parts.isEmpty ? name : "\(name) (\(parts.joined(separator: ", ")))"
     }
 
     /// The training section: reward/accuracy curves, response-length curves (correct vs incorrect),
@@ -53,6 +103,8 @@ public enum TrainingSections {
             switch g {
             case "reward": title = "Reward and accuracy over training"; y = ChartAxis("mean per step")
             case "length": title = "Response length over training (correct vs incorrect)"; y = ChartAxis("completion tokens")
+            case "shares": title = "Truncated, unanswered and zero-variance shares"; y = ChartAxis("share of responses or groups", format: .percent)
+            case "throughput": title = "Throughput"; y = ChartAxis("tokens per second")
             default: title = g; y = ChartAxis(g)
             }
             return ChartSpec(title: title, x: ChartAxis("policy step", format: .integer), y: y,
@@ -77,5 +129,4 @@ public enum TrainingSections {
             table: lastRows.isEmpty ? nil : ReportTable(columns: ["metric", "steps", "first", "last"], rows: lastRows))
     }
 
-    private static func rank(_ g: String) -> Int { g == "reward" ? 0 : g == "length" ? 1 : 2 }
 }

@@ -5,9 +5,28 @@ import Foundation
 
 /// Loads the tokenizer that ships with a checkpoint.
 public enum TokenizerLoader {
-    /// From GGUF metadata. Supports byte-level BPE (`tokenizer.ggml.model == "gpt2"`).
+    /// From GGUF metadata: byte-level BPE (`tokenizer.ggml.model == "gpt2"`) or SentencePiece (`"llama"`, e.g. Gemma).
     public static func load(gguf: GGUFFile) throws -> any Tokenizer {
-        try byteLevelBPE(gguf: gguf)
+        if gguf.metadata["tokenizer.ggml.model"]?.string == "llama" { return try sentencePiece(gguf: gguf) }
+        return try byteLevelBPE(gguf: gguf)
+    }
+
+    /// The SentencePiece tokenizer of a GGUF file (`tokenizer.ggml.model == "llama"`).
+    public static func sentencePiece(gguf: GGUFFile) throws -> SentencePieceTokenizer {
+        let file = gguf.url.lastPathComponent
+        let m = gguf.metadata
+        guard let tokens = m["tokenizer.ggml.tokens"]?.stringArray else { throw TokenizerError.missingKey(file: file, key: "tokenizer.ggml.tokens") }
+        guard let scores = m["tokenizer.ggml.scores"]?.doubleArray else { throw TokenizerError.missingKey(file: file, key: "tokenizer.ggml.scores") }
+        guard let types = m["tokenizer.ggml.token_type"]?.intArray else { throw TokenizerError.missingKey(file: file, key: "tokenizer.ggml.token_type") }
+        func id(_ key: String) -> Int? { m[key]?.int.flatMap { $0 >= 0 && $0 < tokens.count ? $0 : nil } }
+        var eos = Set<Int>()
+        for k in ["tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id"] { if let i = id(k) { eos.insert(i) } }
+        // llama.cpp's SPM defaults: add BOS and a space prefix unless the file says otherwise.
+        return try SentencePieceTokenizer(tokens: tokens, kinds: types.map { TokenKind(rawValue: $0) ?? .normal },
+                                          scores: scores.map { Float($0) }, bosTokenID: id("tokenizer.ggml.bos_token_id"),
+                                          eosTokenIDs: eos, addsBOS: m["tokenizer.ggml.add_bos_token"]?.bool ?? true,
+                                          addsSpacePrefix: m["tokenizer.ggml.add_space_prefix"]?.bool ?? true,
+                                          chatTemplate: m["tokenizer.chat_template"]?.string, source: file)
     }
 
     /// The concrete byte-level BPE tokenizer of a GGUF file.

@@ -44,7 +44,7 @@ public final class DecoderWorkspace {
     func plan(_ batch: [ScoredSequence], configuration cfg: PolicyConfiguration) throws {
         guard !batch.isEmpty else { throw TrainingError.invalidBatch("empty batch") }
         var toks: [Int] = [], pos: [Int] = [], segs: [Segment] = [], tRows: [Int] = [], tgt: [Int] = []
-        var probTotal = 0, longest_ = 0
+        var probTotal = 0, maxLength = 0
         for (i, s) in batch.enumerated() {
             guard s.scoredFrom >= 1, s.scoredFrom <= s.tokens.count else {
                 throw TrainingError.invalidBatch("sequence \(i): scoredFrom \(s.scoredFrom) outside 1...\(s.tokens.count)")
@@ -58,16 +58,16 @@ public final class DecoderWorkspace {
             let off = toks.count, l = s.tokens.count
             segs.append(Segment(offset: off, length: l, probOffset: probTotal))
             probTotal += cfg.numAttentionHeads * l * l
-            longest_ = max(longest_, l)
+            maxLength = max(maxLength, l)
             toks += s.tokens; pos += Array(0..<l)
             for t in s.scoredFrom..<l { tRows.append(off + t - 1); tgt.append(s.tokens[t]) }
         }
-        longest = longest_; tokens = toks; positions = pos; segments = segs; targetRows = tRows; targets = tgt; rows = toks.count
-        if ropeKey != (cfg.headDim, longest_, cfg.ropeTheta) && (ropeKey.0 != cfg.headDim || ropeKey.1 < longest_ || ropeKey.2 != cfg.ropeTheta) {
-            rope = RotaryTable(headDim: cfg.headDim, positions: max(longest_, 1), theta: cfg.ropeTheta)
-            ropeKey = (cfg.headDim, longest_, cfg.ropeTheta)
+        longest = maxLength; tokens = toks; positions = pos; segments = segs; targetRows = tRows; targets = tgt; rows = toks.count
+        if ropeKey != (cfg.headDim, maxLength, cfg.ropeTheta) && (ropeKey.0 != cfg.headDim || ropeKey.1 < maxLength || ropeKey.2 != cfg.ropeTheta) {
+            rope = RotaryTable(headDim: cfg.headDim, positions: max(maxLength, 1), theta: cfg.ropeTheta)
+            ropeKey = (cfg.headDim, maxLength, cfg.ropeTheta)
         }
-        let need = (rows: rows, probs: probTotal, targets: max(tgt.count, 1), longest: longest_)
+        let need = (rows: rows, probs: probTotal, targets: max(tgt.count, 1), longest: maxLength)
         if need.rows <= capacity.rows && need.probs <= capacity.probs && need.targets <= capacity.targets
             && need.longest <= capacity.longest && layer.count == cfg.numHiddenLayers { return }
         allocate(need, cfg)

@@ -4,6 +4,7 @@
 // the HF Trainer and nanoGPT do.
 
 import Foundation
+import Tensors
 
 /// A learning-rate schedule over optimiser steps (1-based).
 public enum LearningRateSchedule: Sendable, Codable, Hashable {
@@ -62,12 +63,26 @@ public struct AdamW: Sendable {
     /// Scales `gradients` so their global L2 norm is at most `maxGradNorm`; returns the norm before clipping.
     @discardableResult
     public static func clipGlobalNorm(_ gradients: inout ParameterSet, maxNorm: Double) -> Double {
-        var ss = 0.0
-        for g in gradients.values { ss += Double(g) * Double(g) }
-        let norm = ss.squareRoot()
+        let n = gradients.values.count
+        let chunks = max(1, min(workerThreads, n))
+        var partial = [Double](repeating: 0, count: chunks)
+        gradients.values.withUnsafeBufferPointer { g in
+            partial.withUnsafeMutableBufferPointer { out in
+                Parallel.forChunks(chunks, threads: chunks) { cs in
+                    for c in cs {
+                        var ss = 0.0
+                        for i in (n * c / chunks)..<(n * (c + 1) / chunks) { ss += Double(g[i]) * Double(g[i]) }
+                        out[c] = ss
+                    }
+                }
+            }
+        }
+        let norm = partial.reduce(0, +).squareRoot()
         if maxNorm > 0, norm > maxNorm {
             let s = Float(maxNorm / (norm + 1e-6))                 // torch: max_norm / (total_norm + 1e-6)
-            gradients.values.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= s } }
+            gradients.values.withUnsafeMutableBufferPointer { p in
+                Parallel.forChunks(p.count, threads: workerThreads) { r in for i in r { p[i] *= s } }
+            }
         }
         return norm
     }
@@ -82,17 +97,21 @@ public struct AdamW: Sendable {
         let bc1 = Float(1 - Foundation.pow(c.beta1, Double(step))), bc2 = Float(1 - Foundation.pow(c.beta2, Double(step)))
         let stepSize = Float(lr) / bc1, bc2Sqrt = bc2.squareRoot()
         let decay = Float(1 - lr * c.weightDecay)
-        for (k, slot) in parameters.slots.enumerated() {
-            let d: Float = decayMask[k] ? decay : 1
-            parameters.values.withUnsafeMutableBufferPointer { p in
-                m.withUnsafeMutableBufferPointer { mp in
-                    v.withUnsafeMutableBufferPointer { vp in
-                        gradients.values.withUnsafeBufferPointer { gp in
-                            for i in slot.offset..<(slot.offset + slot.count) {
-                                let g = gp[i]
-                                mp[i] = b1 * mp[i] + (1 - b1) * g
-                                vp[i] = b2 * vp[i] + (1 - b2) * g * g
-                                p[i] = p[i] * d - stepSize * mp[i] / (vp[i].squareRoot() / bc2Sqrt + eps)
+        let slots = parameters.slots, mask = decayMask
+        parameters.values.withUnsafeMutableBufferPointer { p in
+            m.withUnsafeMutableBufferPointer { mp in
+                v.withUnsafeMutableBufferPointer { vp in
+                    gradients.values.withUnsafeBufferPointer { gp in
+                        // Each worker takes whole slots, so the decay flag is per slot.
+                        Parallel.forChunks(slots.count, threads: workerThreads) { ks in
+                            for k in ks {
+                                let d: Float = mask[k] ? decay : 1, slot = slots[k]
+                                for i in slot.offset..<(slot.offset + slot.count) {
+                                    let g = gp[i]
+                                    mp[i] = b1 * mp[i] + (1 - b1) * g
+                                    vp[i] = b2 * vp[i] + (1 - b2) * g * g
+                                    p[i] = p[i] * d - stepSize * mp[i] / (vp[i].squareRoot() / bc2Sqrt + eps)
+                                }
                             }
                         }
                     }

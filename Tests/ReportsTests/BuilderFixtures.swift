@@ -7,9 +7,16 @@ import Foundation
 import RunStore
 
 enum BuilderFixtures {
+    /// A fresh store in its own temp folder (remove it with `remove`).
     static func tempStore() throws -> RunDatabase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("r1audit-reports-\(UUID().uuidString)")
         return try RunDatabase(runsDirectory: dir, name: "fixture-run")
+    }
+
+    /// Deletes the temp folder of a store made by `tempStore`.
+    static func remove(_ db: RunDatabase) {
+        let runs = URL(fileURLWithPath: db.path).deletingLastPathComponent().deletingLastPathComponent()
+        if runs.lastPathComponent.hasPrefix("r1audit-reports-") { try? FileManager.default.removeItem(at: runs) }
     }
 
     static func context(model: String = "SmolLM2-135M") throws -> FigureContext {
@@ -81,14 +88,18 @@ enum BuilderFixtures {
         ], average: 0.025).store(in: db)
         if training {
             var metrics: [StoredMetric] = []
-            for step in 1...5 {
-                metrics.append(StoredMetric(name: "train.reward", step: step, value: 0.1 * Double(step), payload: nil))
-                metrics.append(StoredMetric(name: "train.length.correct", step: step, value: 100 + Double(step), payload: nil))
-                metrics.append(StoredMetric(name: "train.length.incorrect", step: step, value: 150 + 3 * Double(step), payload: nil))
-                metrics.append(StoredMetric(name: "train.loss", step: step, value: 1 / Double(step), payload: nil))
+            for step in 1...5 {   // the names TrainCommand stores ("train/" + TrainingStepMetrics.namedValues)
+                let x = Double(step)
+                for (name, value) in [("reward", 0.1 * x), ("accuracy", 0.08 * x), ("mean_length_correct", 100 + x),
+                                      ("mean_length_incorrect", 150 + 3 * x), ("truncated_share", 0.2 / x), ("loss", 1 / x),
+                                      ("rollout_tokens_per_second", 200)] {
+                    metrics.append(StoredMetric(name: "train/" + name, step: step, value: value, payload: nil))
+                }
             }
             try db.putMetrics(metrics)
-            try db.setConfig("objective", value: "dr-grpo")
+            try db.setConfig("train", json: """
+                {"learner":{"objective":{"aggregation":"seq-mean-token-sum-norm","baseline":"mean","clipLow":0.2,"klCoefficient":0,"scaleByStd":false}},"steps":5}
+                """)
         }
     }
 }

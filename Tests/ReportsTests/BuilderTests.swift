@@ -10,6 +10,7 @@ import RunStore
 @Suite struct BuilderTests {
     @Test func filledStoreGivesEverySectionWithData() throws {
         let db = try BuilderFixtures.tempStore()
+        defer { BuilderFixtures.remove(db) }
         try BuilderFixtures.fill(db)
         let doc = try ReportBuilder.build(database: db)
         #expect(doc.title == "r1audit report: fixture-run")
@@ -28,14 +29,17 @@ import RunStore
         let shown = try #require(detectors.samples.first?.response)
         #expect(shown.count > 500 && shown.hasPrefix("<script>") && !shown.hasSuffix("…"))   // full stored response, not the excerpt
         let training = try #require(doc.sections.first { $0.id == "training" })
-        #expect(training.charts.map(\.title) == ["Reward and accuracy over training", "Response length over training (correct vs incorrect)", "train.loss"])
-        #expect(training.caption.provenance.contains(ReportFact("objective", "\"dr-grpo\"")))
+        #expect(training.charts.map(\.title) == ["Reward and accuracy over training", "Response length over training (correct vs incorrect)",
+                                                  "Truncated, unanswered and zero-variance shares", "train/loss", "Throughput"])
+        let objective = try #require(training.caption.provenance.first { $0.key == "objective" }?.value)
+        #expect(objective.hasPrefix("Dr. GRPO (baseline mean, no std scaling"))
         let browser = try #require(doc.sections.last)
         #expect(Set(browser.samples.map(\.category)) == ["Correct", "Incorrect", "No answer extracted", "Truncated at the token budget", "Self-reflection keyword found"])
     }
 
     @Test func filledStoreRendersWellFormedAndEscaped() throws {
         let db = try BuilderFixtures.tempStore()
+        defer { BuilderFixtures.remove(db) }
         try BuilderFixtures.fill(db)
         let doc = try ReportBuilder.build(database: db)
         let html = try ReportRenderer.html(doc, templates: .embedded)
@@ -48,6 +52,7 @@ import RunStore
 
     @Test func emptyStoreSaysNoData() throws {
         let db = try BuilderFixtures.tempStore()
+        defer { BuilderFixtures.remove(db) }
         let doc = try ReportBuilder.build(database: db)
         #expect(doc.sections.map(\.id) == ["answerability", "exploration", "reflection", "lengths", "benchmarks", "samples"])
         let allEmpty = doc.sections.allSatisfy { $0.hasNoData }
@@ -59,6 +64,7 @@ import RunStore
 
     @Test func unreadableResultBecomesANoteNotAFailure() throws {
         let db = try BuilderFixtures.tempStore()
+        defer { BuilderFixtures.remove(db) }
         try BuilderFixtures.fill(db, training: false)
         try db.putMetric(name: ExplorationResult.metricName, value: 0, payload: "{\"not\": \"an exploration\"}")
         let doc = try ReportBuilder.build(database: db)
@@ -70,6 +76,7 @@ import RunStore
 
     @Test func comparisonOverlaysRuns() throws {
         let a = try BuilderFixtures.tempStore(), b = try BuilderFixtures.tempStore()
+        defer { BuilderFixtures.remove(a); BuilderFixtures.remove(b) }
         try BuilderFixtures.fill(a, model: "SmolLM2-135M")
         try BuilderFixtures.fill(b, model: "Qwen2.5-Coder-0.5B")
         let merged = ReportComparison.merge([("smol", try ReportBuilder.build(database: a)), ("qwen", try ReportBuilder.build(database: b))])
@@ -84,7 +91,7 @@ import RunStore
         #expect(detectors.charts.contains { $0.title.hasPrefix("qwen: ") })   // heat maps stay per run
         let training = try #require(merged.sections.first { $0.id == "training" })
         guard case let .lines(lines)? = training.charts.first?.data else { Issue.record("expected lines"); return }
-        #expect(lines.map(\.name) == ["smol", "qwen"])
+        #expect(lines.map(\.name) == ["smol · train/accuracy", "smol · train/reward", "qwen · train/accuracy", "qwen · train/reward"])
         _ = try Markup.parseXML(try ReportRenderer.html(merged, templates: .embedded))
     }
 

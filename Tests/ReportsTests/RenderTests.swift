@@ -98,6 +98,7 @@ import Testing
         try ReportRenderer.markdown(doc, templates: .embedded).write(toFile: dir + "/report.md", atomically: true, encoding: .utf8)
         // The same from a filled run store (every Analyses section, training curves, sample browser).
         let db = try BuilderFixtures.tempStore()
+        defer { BuilderFixtures.remove(db) }
         try BuilderFixtures.fill(db)
         _ = try ReportFiles.write(try ReportBuilder.build(database: db), to: URL(fileURLWithPath: dir + "/store"), templates: .embedded)
     }

@@ -151,3 +151,19 @@ struct TokenizerLoaderTests {
         }
     }
 }
+
+@Suite("tokenizer.json pre-tokenizer detection")
+struct PreTokenizerDetectionTests {
+    static let cases: [(String, PreTokenizerKind)] = [
+        (#"{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":false,"use_regex":false}]}"#, .qwen2),
+        (#"{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":false}]}"#, .llama3),
+        (#"{"type":"Sequence","pretokenizers":[{"type":"Digits","individual_digits":true},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":true}]}"#, .smollm),
+        (#"{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":true}"#, .gpt2),
+    ]
+
+    @Test(arguments: cases)
+    func detectsTheFamily(json: String, expected: PreTokenizerKind) throws {
+        let node = try JSONSerialization.jsonObject(with: Data(json.utf8))
+        #expect(TokenizerLoader.detectPreTokenizer(node) == expected)
+    }
+}

@@ -80,21 +80,24 @@ extension AnswerVerifier {
 public struct VerificationBenchmarkResult: Sendable, Codable, Hashable {
     /// Verifications performed (each is one `grade` call: extraction plus comparison with every gold).
     public var verifications: Int
-    /// Wall-clock seconds on one thread.
+    /// Wall-clock seconds.
     public var seconds: Double
+    /// CPU seconds of the grading thread (what "one core" means when the machine is shared).
+    public var cpuSeconds: Double
     /// How many graded correct (a check that the run did real work).
     public var correct: Int
-    /// Verifications per second.
-    public var perSecond: Double { seconds > 0 ? Double(verifications) / seconds : 0 }
+    /// Verifications per CPU second of one thread.
+    public var perSecond: Double { cpuSeconds > 0 ? Double(verifications) / cpuSeconds : 0 }
 }
 
 /// Times `grade` over a fixed list of items on the calling thread (one core).
 public enum VerificationBenchmark {
-    /// Grades every item, repeating the list until at least `minimumSeconds` have passed.
+    /// Grades every item, repeating the list until at least `minimumSeconds` (wall clock) have passed.
     public static func run(items: [VerificationItem], verifier: AnswerVerifier, minimumSeconds: Double) -> VerificationBenchmarkResult {
-        guard !items.isEmpty else { return VerificationBenchmarkResult(verifications: 0, seconds: 0, correct: 0) }
+        guard !items.isEmpty else { return VerificationBenchmarkResult(verifications: 0, seconds: 0, cpuSeconds: 0, correct: 0) }
         let clock = ContinuousClock()
         let start = clock.now
+        let cpuStart = threadCPUSeconds()
         var count = 0, correct = 0, elapsed = 0.0
         repeat {
             for item in items {
@@ -104,7 +107,14 @@ public enum VerificationBenchmark {
             let d = clock.now - start
             elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         } while elapsed < minimumSeconds && !Task.isCancelled
-        return VerificationBenchmarkResult(verifications: count, seconds: elapsed, correct: correct)
+        return VerificationBenchmarkResult(verifications: count, seconds: elapsed, cpuSeconds: threadCPUSeconds() - cpuStart, correct: correct)
+    }
+
+    /// CPU time consumed by the calling thread (`CLOCK_THREAD_CPUTIME_ID`).
+    static func threadCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }
 

@@ -55,13 +55,12 @@ struct BenchTrainCommand: AsyncParsableCommand {
         let report = Report(model: URL(fileURLWithPath: model).lastPathComponent, threads: threads, result: r,
                             peakFraction: r.gflops / peakGflops, cpuEstimatedTokensPerSecond: estimate)
         try output.emit(report) {
-            String(format: """
-            train %@  batch %d × seq %d, %d threads, %.1fM parameters
-              %.1f tokens/s  (%.2f s/step: forward %.2f, backward %.2f, AdamW %.2f)
-              %.1f GFLOP/s = %.0f%% of %.0f GFLOP/s peak; CPU %.2f s/step (≈ %.0f tokens/s unloaded); activations %.0f MiB
-            """, report.model, batch, seq, threads, Double(r.parameters) / 1e6, r.tokensPerSecond, r.secondsPerStep,
-                   r.forwardSeconds, r.backwardSeconds, r.optimizerSeconds, r.gflops, report.peakFraction * 100, peakGflops,
-                   r.cpuSecondsPerStep, estimate, r.activationMiB)
+            func f(_ x: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", x) }
+            return """
+            train \(report.model)  batch \(batch) × seq \(seq), \(threads) threads, \(f(Double(r.parameters) / 1e6))M parameters
+              \(f(r.tokensPerSecond)) tokens/s  (\(f(r.secondsPerStep, 2)) s/step: forward \(f(r.forwardSeconds, 2)), backward \(f(r.backwardSeconds, 2)), AdamW \(f(r.optimizerSeconds, 2)))
+              \(f(r.gflops)) GFLOP/s = \(f(report.peakFraction * 100, 0))% of \(f(peakGflops, 0)) GFLOP/s peak; CPU \(f(r.cpuSecondsPerStep, 2)) s/step (≈ \(f(estimate, 0)) tokens/s unloaded); activations \(f(r.activationMiB, 0)) MiB
+            """
         }
     }
 }

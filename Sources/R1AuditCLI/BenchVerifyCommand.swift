@@ -11,7 +11,7 @@ struct BenchVerifyCommand: AsyncParsableCommand {
         abstract: "Answer verification speed: verifications per second on one core.",
         discussion: """
         Grades every line of --input (the format of `r1audit verify --input`: "response" plus "answer" or \
-        "answers") on one thread, repeating the file until --seconds have passed, and reports verifications/s. \
+        "answers") on one thread, repeating the file until --seconds have passed, and reports verifications per CPU second of that thread (robust to other load). \
         scripts/compare-mathverify builds the pairs from ../shared/datasets and times Math-Verify on the same \
         file. Build with -c release for meaningful figures.
         Example: r1audit bench verify --input /tmp/pairs.jsonl --mode boxed --seconds 5
@@ -47,6 +47,7 @@ struct BenchVerifyCommand: AsyncParsableCommand {
         let skippedLines: Int
         let verifications: Int
         let seconds: Double
+        let cpuSeconds: Double
         let verificationsPerSecond: Double
         let correct: Int
     }
@@ -66,10 +67,10 @@ struct BenchVerifyCommand: AsyncParsableCommand {
         let r = VerificationBenchmark.run(items: items, verifier: verifier, minimumSeconds: seconds)
         if Task.isCancelled { throw CancellationError() }
         let report = Report(pairs: items.count, skippedLines: skipped, verifications: r.verifications, seconds: r.seconds,
-                            verificationsPerSecond: r.perSecond, correct: r.correct)
+                            cpuSeconds: r.cpuSeconds, verificationsPerSecond: r.perSecond, correct: r.correct)
         try format.emit(report) {
-            String(format: "%d pairs, %d verifications in %.2f s: %.0f verifications/s (one core), %d graded correct",
-                   items.count, r.verifications, r.seconds, r.perSecond, r.correct)
+            String(format: "%d pairs, %d verifications in %.2f CPU s (%.2f s wall): %.0f verifications/s on one core, %d graded correct",
+                   items.count, r.verifications, r.cpuSeconds, r.seconds, r.perSecond, r.correct)
         }
     }
 }

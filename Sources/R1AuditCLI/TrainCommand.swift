@@ -89,6 +89,8 @@ struct TrainCommand: AsyncParsableCommand {
     var miniBatches: Int = 1
     @Option(help: "Sequences per forward/backward (memory only; results do not change).")
     var microBatch: Int = 8
+    @Flag(help: "Also accept a plain-text final answer (\"The answer is 15\") when no \\boxed{} / <answer> is found (off: the paper's grader).")
+    var plainTextFallback = false
     @Flag(help: "Drop truncated responses from the loss instead of keeping them with reward 0.")
     var maskTruncated = false
     @Option(help: "AdamW learning rate.")
@@ -164,12 +166,13 @@ struct TrainCommand: AsyncParsableCommand {
         let cfg = trainerConfiguration(stop: tpl.stop)
         try db.setConfig("train", value: cfg)
         let trainer = try Trainer(configuration: cfg, prompts: train, evalPrompts: eval, sampler: sampler,
-                                  reward: VerifierReward(verifier: .paperParity(mode: mode)), checkpoints: store)
+                                  reward: VerifierReward(verifier: AnswerVerifier(extractor: AnswerExtractor(mode: mode, plainTextFallback: plainTextFallback))),
+                                  checkpoints: store)
         let quiet = output.json
-        let summary = try await trainer.run(model: policy, resume: resume) { m in
+        let summary = try await trainer.run(model: policy, resume: resume, onStep: { m in
             try db.putMetrics(m.namedValues.map { StoredMetric(name: "train/" + $0.0, step: m.step, value: $0.1) })
             if !quiet { FileHandle.standardError.write(Data("step \(m.step)/\(cfg.steps) \(m.summary)\n".utf8)) }
-        }
+        })
         try output.emit(summary) {
             let last = summary.metrics.last.map { $0.summary } ?? "no steps run (already at step \(summary.finalStep))"
             return "trained steps \(summary.startStep + 1)–\(summary.finalStep): \(last)\ncheckpoint: \(summary.lastCheckpoint ?? "none")"

@@ -1,6 +1,6 @@
 // Golden test: our tokenizers must equal llama.cpp's llama-tokenize token for token on the first 100
 // MATH-500, GSM8K and OlympiadBench problems and unicode/whitespace edge cases, for SmolLM2 and Qwen2.5
-// (fixtures/goldens/tokenizer/*.jsonl from scripts/goldens/tokenizer-goldens.sh; see MANIFEST.json there).
+// (and Gemma-3 with the SentencePiece tokenizer) (fixtures/goldens/tokenizer/*.jsonl from scripts/goldens/tokenizer-goldens.sh; see MANIFEST.json there).
 // Dataset texts are read from ../shared/datasets (never copied into the repo); the goldens hold only ids.
 import Checkpoints
 import Foundation
@@ -22,6 +22,7 @@ struct GoldenModel: Sendable, CustomStringConvertible {
     /// The models whose GGUF and golden file are both present.
     static let available: [GoldenModel] = [
         ("smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"), ("qwen2", "Qwen2.5-Coder-0.5B-Instruct.Q4_K_M.gguf"),
+        ("gemma3", "gemma-3-270m.Q4_K_M.gguf"),
     ].compactMap { name, file in
         let url = modelsDir.appendingPathComponent(file)
         let golden = repoRoot.appendingPathComponent("fixtures/goldens/tokenizer/\(name).jsonl")

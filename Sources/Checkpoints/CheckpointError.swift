@@ -29,6 +29,7 @@ public enum CheckpointError: Error, Sendable, Equatable, LocalizedError {
     /// Writing a checkpoint failed.
     case writeFailed(path: String, reason: String)
 
+    /// A message naming the file and key, and what to do.
     public var errorDescription: String? {
         switch self {
         case let .fileNotFound(path):

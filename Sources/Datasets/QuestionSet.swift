@@ -7,6 +7,7 @@ import Foundation
 public struct QuestionSet: Sendable, Hashable {
     /// Where the questions came from: a file path, or `builtin`.
     public var source: String
+    /// The questions, in order.
     public var questions: [Question]
     /// Lines skipped as bad (only with `skipBadLines`).
     public var skippedLines: Int

@@ -25,6 +25,10 @@ public struct GenerationBenchmarkResult: Codable, Sendable, Equatable {
     public var decodeGFLOPS: Double
     /// Peak resident set (VmHWM) in bytes, when /proc/self/status is readable.
     public var peakResidentBytes: Int?
+    /// Process CPU seconds (all threads, getrusage) spent in prefill and in decode: on a shared machine
+    /// `tokens / (cpuSeconds / threads)` estimates the idle-machine rate better than wall time.
+    public var prefillCPUSeconds: Double
+    public var decodeCPUSeconds: Double
 }
 
 /// Runs the llama-batched-bench protocol on a local model.
@@ -39,7 +43,7 @@ public enum GenerationBenchmark {
         let caches = prompts.map { model.makeCache(capacity: $0.count + newTokens) }
         var last = [Int](repeating: 0, count: batch)
 
-        let t0 = Date()
+        let t0 = Date(), c0 = cpuSeconds()
         var i = 0
         while i < batch {
             try Task.checkCancellation()
@@ -54,9 +58,9 @@ public enum GenerationBenchmark {
             }
             progress?(ProgressUpdate(phase: "prefill", completed: i, total: batch))
         }
-        let prefill = Date().timeIntervalSince(t0)
+        let prefill = Date().timeIntervalSince(t0), prefillCPU = cpuSeconds() - c0
 
-        let t1 = Date()
+        let t1 = Date(), c1 = cpuSeconds()
         for step in 0..<newTokens {
             try Task.checkCancellation()
             let logits = try model.forward((0..<batch).map { ForwardChunk(cache: caches[$0], tokens: [last[$0]], logits: .last) },
@@ -66,7 +70,7 @@ public enum GenerationBenchmark {
             }
             progress?(ProgressUpdate(phase: "decode", completed: step + 1, total: newTokens))
         }
-        let decode = Date().timeIntervalSince(t1)
+        let decode = Date().timeIntervalSince(t1), decodeCPU = cpuSeconds() - c1
 
         let promptTotal = Double(batch * promptTokens), newTotal = Double(batch * newTokens)
         let flops = model.flopsPerToken, lmHead = 2 * Double(c.vocabSize * c.hiddenSize)
@@ -78,7 +82,19 @@ public enum GenerationBenchmark {
             // Prefill computes the lm_head for one row per prompt only.
             prefillGFLOPS: (promptTotal * (flops - lmHead) + Double(batch) * lmHead) / max(prefill, 1e-9) / 1e9,
             decodeGFLOPS: newTotal * flops / max(decode, 1e-9) / 1e9,
-            peakResidentBytes: peakResidentBytes())
+            peakResidentBytes: peakResidentBytes(), prefillCPUSeconds: prefillCPU, decodeCPUSeconds: decodeCPU)
+    }
+
+    /// User + system CPU seconds of the whole process so far.
+    public static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
     /// VmHWM from /proc/self/status, in bytes (nil where /proc is absent).

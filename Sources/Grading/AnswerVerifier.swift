@@ -61,7 +61,27 @@ public struct AnswerVerifier: Sendable {
 
     /// Whole-string normalisation before tokenising: `$`, spacing, degree marks, thousands separators.
     static func prepare(_ s: String) -> String {
-        LatexTokenizer.normalizeWhole(s)
+        dropTrailingUnit(LatexTokenizer.normalizeWhole(s))
+    }
+
+    /// Plain unit words written after a number without `\text{}` (`4.4677 \times 10^{14} Hz`, `12 cm`).
+    static let unitWords: Set<String> = [
+        // Multi-letter only: single letters (m, n, k, s…) are far more often variables (`3 n`).
+        "cm", "mm", "km", "kg", "mg", "hz", "khz", "mhz", "ghz", "kj", "ev", "kev", "mev",
+        "kw", "pa", "kpa", "ml", "inch", "inches", "feet", "foot", "ft", "yards",
+        "miles", "mph", "degrees", "degree", "dollars", "cents", "units", "hours", "hour", "minutes", "minute",
+        "seconds", "second", "days", "day", "weeks", "years", "meters", "metres", "grams", "liters", "litres",
+    ]
+
+    /// Removes one trailing unit word when a digit or `}` comes right before it (a space between is fine).
+    static func dropTrailingUnit(_ s: String) -> String {
+        guard let last = s.last, last.isLetter else { return s }
+        var start = s.endIndex
+        while start > s.startIndex, s[s.index(before: start)].isLetter { start = s.index(before: start) }
+        guard unitWords.contains(s[start...].lowercased()) else { return s }
+        let head = ByteText.trim(s[..<start])
+        guard let end = head.last, end.isASCIIDigit || end == "}" else { return s }
+        return head
     }
 
     static let choiceJunk = ByteText.Rewriter(["\\textbf", "\\text", "\\mathrm", "{", "}", "(", ")", " ", "$"].map { ($0, "") })

@@ -47,6 +47,8 @@ struct EquivalenceChecker {
         case (.matrix(let x), .matrix(let y)):
             guard x.count == y.count, zip(x, y).allSatisfy({ $0.count == $1.count }) else { return false }
             return zip(x, y).allSatisfy { rowA, rowG in zip(rowA, rowG).allSatisfy { compare($0, $1) } }
+        case (.function("base", let x), .function("base", let y)) where x.count == 2 && y.count == 2:
+            return compare(x[0], y[0]) && compare(x[1], y[1])
         case (.text(let x), .text(let y)):
             return AnswerVerifier.loose(x) == AnswerVerifier.loose(y)
         case (_, .percent(let inner)):

@@ -222,7 +222,11 @@ struct MathParser {
             if t == .symbol("!") { advance(); node = .function("fact", [node]) }
             else if t == .symbol("%") { advance(); node = .percent(node) }
             else if t == .symbol("_"), case .number = node {
-                advance(); _ = try parseSubscriptText()  // a base subscript `52_8` is ignored, as Math-Verify does
+                // A base subscript `52_8`: kept so that two based numbers compare bases too; against a
+                // plain number it is ignored, as Math-Verify does.
+                advance()
+                let base = try parseSubscriptText()
+                node = .function("base", [node, base.allSatisfy(\.isASCIIDigit) && !base.isEmpty ? Self.number(base) : .symbol(base)])
             } else { break }
         }
         return node

@@ -109,6 +109,7 @@ struct NumericEvaluator {
             return x.log  // Math-Verify (sympy) reads a bare \log as the natural log
         case "log10": return x.log / Complex(Foundation.log(10))
         case "abs": return Complex(x.magnitude)
+        case "base": return x  // `52_8` reads as 52 (Math-Verify's rule); EquivalenceChecker compares bases
         default: break
         }
         guard realOnly else { return nil }

@@ -25,6 +25,7 @@ public struct PromptTemplate: Sendable, Codable, Hashable {
     public var name: String
     /// Generation stops before any of these strings.
     public var stop: [String]
+    /// How answers are read from responses made with it.
     public var extraction: AnswerExtraction
     /// The text with its placeholders.
     public var body: String

@@ -11,11 +11,12 @@ struct AnswerabilityCommand: AsyncParsableCommand {
         commandName: "answerability",
         abstract: "Answer rate per prompt template: does the model answer, or just continue the text?",
         discussion: """
-        Samples one response per question for each template and classifies it as answering the question or
-        continuing the prompt (new questions, rambling). With --judge-endpoint/--judge-model an LLM judge decides
-        with the paper's prompt (replies that do not start with a 0/1 are counted as unparsed, never guessed);
-        without one a documented heuristic does (an extractable answer, or a final numeric statement before any
+        Samples one response per question for each template and classifies it as answering the question or \
+        continuing the prompt (new questions, rambling). With --judge-endpoint/--judge-model an LLM judge decides \
+        with the paper's prompt (replies that do not start with a 0/1 are counted as unparsed, never guessed); \
+        without one a documented heuristic does (an extractable answer, or a final numeric statement before any \
         new question; see docs/ANALYSES.md). Prints the answer rate with a 95% Wilson interval and the best template.
+
         Example: r1audit answerability --templates r1,qwen-math,none --questions 20
         """)
 

@@ -149,16 +149,23 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit",
         abstract: "Audit a base model before RL: template answerability, pass@k exploration, self-reflection.",
         discussion: """
-        Runs the paper's section 2 (Liu et al. 2025) on one model and stores everything in runs/NAME/run.sqlite:
-          1. answerability: which prompt template makes the model answer (vs continue the text),
-          2. exploration: pass@1…k across temperatures with the best template (is there reward signal for RL?),
-          3. self-reflection: "aha" keywords, the LLM judge if given, and how they agree.
-        With no options it audits the default model on 20 built-in questions (k=4, T=0.6,1.0, 256 tokens),
-        which takes a few minutes on 2 CPU cores. Stopping and rerunning with the same --run resumes.
+        Runs the paper's section 2 (Liu et al. 2025) on one model, storing
+        everything in runs/NAME/run.sqlite:
+        1. answerability: which prompt template makes the model answer the
+           question instead of continuing the text;
+        2. exploration: pass@1..k across temperatures with the best template
+           (is there reward signal for RL?);
+        3. self-reflection: the paper's keywords, the LLM judge if given, and
+           how the two agree.
+        With no options it audits the default model on 20 built-in questions
+        (k=4, T=0.6,1.0, 256 tokens, 200 samples). Rerunning with the same
+        --run resumes; `r1audit report --run NAME` writes the report.
+
         Examples:
           r1audit audit
-          r1audit audit --model ~/.cache/r1audit/models/Qwen2.5-Coder-0.5B-Instruct.Q4_K_M.gguf --run qwen
-          r1audit audit --endpoint http://127.0.0.1:8080 --model-name base --judge-endpoint http://127.0.0.1:9000 --judge-model judge
+          r1audit audit --model Qwen2.5-0.5B.gguf --run qwen
+          r1audit audit --endpoint http://127.0.0.1:8080/v1 --model-name base \\
+            --judge-endpoint http://127.0.0.1:9000/v1 --judge-model judge
         """)
 
     @OptionGroup var backend: BackendOptions

@@ -54,6 +54,7 @@ struct BenchGenerateCommand: AsyncParsableCommand {
             prefill  \(String(format: "%8.1f", r.prefillTokensPerSecond)) tok/s  (\(String(format: "%.1f", r.prefillGFLOPS)) GFLOP/s)
             decode   \(String(format: "%8.1f", r.decodeTokensPerSecond)) tok/s aggregate  (\(String(format: "%.1f", r.decodeGFLOPS)) GFLOP/s)
             total    \(String(format: "%8.1f", r.totalTokensPerSecond)) tok/s
+            CPU s    prefill \(String(format: "%.1f", r.prefillCPUSeconds)), decode \(String(format: "%.1f", r.decodeCPUSeconds)) (all threads)
             peak RSS \(mib)
             """
         }

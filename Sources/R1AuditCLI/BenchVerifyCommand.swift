@@ -20,7 +20,7 @@ struct BenchVerifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("JSONL file of responses and gold answers.", valueName: "file.jsonl"))
     var input: String
 
-    @Option(help: ArgumentHelp("Where answers are read: boxed, answer-tag or auto.", valueName: "mode"),
+    @Option(help: ArgumentHelp("Where answers are read: boxed, answer-tag or auto (default: auto).", valueName: "mode"),
             transform: { raw in
                 guard let m = ExtractionMode(rawValue: raw) else {
                     throw ValidationError("--mode must be one of: \(ExtractionMode.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -40,6 +40,10 @@ struct CompareCommand: AsyncParsableCommand {
     func validate() throws {
         if runs.count < 2 { throw ValidationError("give at least two runs to compare (got \(runs.count)).") }
         if Set(runs).count != runs.count { throw ValidationError("each run may be given once (got \(runs.joined(separator: " "))).") }
+        var isDirectory: ObjCBool = false
+        if let templates, !(FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--templates \(templates) is not a folder; it should hold report.md.mustache and/or report.html.mustache.")
+        }
         if samples < 0 || samples > 100 { throw ValidationError("--samples must be between 0 and 100 (got \(samples)).") }
     }
 

@@ -12,11 +12,12 @@ struct EvaluateCommand: AsyncParsableCommand {
         commandName: "evaluate",
         abstract: "Benchmark accuracy on the paper's five evaluation sets (or chosen ones).",
         discussion: """
-        Reads NAME.jsonl for each set from --datasets (default $R1AUDIT_DATASETS, else ../shared/datasets), samples
-        greedily (--temperature 0, the default) or k samples at a temperature, grades, and prints per-set accuracy
-        with 95% bootstrap intervals, format and truncation rates, and the unweighted average over sets (the
-        paper's "Avg."). The paper's budget is --max-tokens 3000; on CPU, --limit N evaluates a seeded sample of N
+        Reads NAME.jsonl for each set from --datasets (default $R1AUDIT_DATASETS, else ../shared/datasets), samples \
+        greedily (--temperature 0, the default) or k samples at a temperature, grades, and prints per-set accuracy \
+        with 95% bootstrap intervals, format and truncation rates, and the unweighted average over sets (the \
+        paper's "Avg."). The paper's budget is --max-tokens 3000; on CPU, --limit N evaluates a seeded sample of N \
         questions per set.
+
         Example: r1audit evaluate --suite --limit 20 --max-tokens 1024
         """)
 

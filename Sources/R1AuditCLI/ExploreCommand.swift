@@ -11,10 +11,11 @@ struct ExploreCommand: AsyncParsableCommand {
         commandName: "explore",
         abstract: "pass@k across temperatures: how much reward signal the model would give RL.",
         discussion: """
-        Draws k samples per question at each temperature with one template, grades them, and prints pass@1…k
-        (the unbiased estimator of Chen et al. 2021) with 95% bootstrap intervals over questions, the share of
-        questions where no sample is correct (no reward signal for RL), format and truncation rates, and
+        Draws k samples per question at each temperature with one template, grades them, and prints pass@1…k \
+        (the unbiased estimator of Chen et al. 2021) with 95% bootstrap intervals over questions, the share of \
+        questions where no sample is correct (no reward signal for RL), format and truncation rates, and \
         response lengths (samples × mean tokens) split by correct / incorrect / no answer / truncated.
+
         Example: r1audit explore --template qwen-math --k 8 --temperatures 0.4,0.6,0.8,1.0,1.2
         """)
 

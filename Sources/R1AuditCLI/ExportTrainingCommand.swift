@@ -6,7 +6,7 @@ import Foundation
 import Prompts
 import Training
 
-extension TrainingFramework: @retroactive ExpressibleByArgument {}
+extension TrainingFramework: ExpressibleByArgument {}
 
 /// `r1audit export-training trl|oat|verl --dataset FILE --out DIR …`
 struct ExportTrainingCommand: AsyncParsableCommand {

@@ -12,12 +12,13 @@ struct ReflectionCommand: AsyncParsableCommand {
         commandName: "reflection",
         abstract: "Self-reflection (\"aha\") in responses: keywords, LLM judge, their agreement, and accuracy.",
         discussion: """
-        Finds self-reflection in k responses per question: the paper's 15 keywords (case-insensitive; per keyword,
-        per response, and per question when any of its k responses reflects), the paper's LLM judge when
-        --judge-endpoint/--judge-model are given (categories 0–3; unparsable replies are counted, never guessed),
-        "cross" = keyword and judge, their confusion matrix and Cohen's κ, a few disagreements to read, the
-        accuracy of reflecting minus non-reflecting responses per question, and lengths by category.
+        Finds self-reflection in k responses per question: the paper's 15 keywords (case-insensitive; per keyword, \
+        per response, and per question when any of its k responses reflects), the paper's LLM judge when \
+        --judge-endpoint/--judge-model are given (categories 0–3; unparsable replies are counted, never guessed), \
+        "cross" = keyword and judge, their confusion matrix and Cohen's κ, a few disagreements to read, the \
+        accuracy of reflecting minus non-reflecting responses per question, and lengths by category. \
         Responses come from the run's store; missing ones are sampled (use --stored-only to never sample).
+
         Example: r1audit reflection --run qwen --template qwen-math --k 8 --temperatures 0.6
         """)
 

@@ -54,6 +54,10 @@ struct ReportCommand: AsyncParsableCommand {
         if let runName, runName.isEmpty || runName.contains("/") || runName == "." || runName == ".." {
             throw ValidationError("RUN must be a plain run name such as `default` (got \"\(runName)\"); use --runs-dir for the folder.")
         }
+        var isDirectory: ObjCBool = false
+        if let templates, !(FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--templates \(templates) is not a folder; it should hold report.md.mustache and/or report.html.mustache.")
+        }
         if samples < 0 || samples > 100 { throw ValidationError("--samples must be between 0 and 100 (got \(samples)).") }
     }
 

@@ -22,7 +22,7 @@ struct SampleCommand: AsyncParsableCommand {
 
         Examples:
           r1audit sample --model ~/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf
-          r1audit sample --endpoint http://127.0.0.1:8080 --model-name smollm2 --run smollm2 \\
+          r1audit sample --endpoint http://127.0.0.1:8080/v1 --model-name smollm2 --run smollm2 \\
               --dataset builtin --template r1 --template qwen-math --template none --k 4
           r1audit sample --dataset math500 --limit 100 --temperature 0,0.6,1.0 --k 8 --run math500
           r1audit export --jsonl --run smollm2 > samples.jsonl

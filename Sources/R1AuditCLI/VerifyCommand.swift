@@ -38,7 +38,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The answer (or a whole response) to check against --gold.", valueName: "latex"))
     var answer: String?
 
-    @Option(help: ArgumentHelp("Where answers are read: boxed, answer-tag or auto.", valueName: "mode"),
+    @Option(help: ArgumentHelp("Where answers are read: boxed, answer-tag or auto (default: auto).", valueName: "mode"),
             transform: { raw in
                 guard let m = ExtractionMode(rawValue: raw) else {
                     throw ValidationError("--mode must be one of: \(ExtractionMode.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -29,7 +29,7 @@ Model{{#plural}}s{{/plural}}: {{models}}
 **How:** {{method}}
 {{#hasProvenance}}
 
-**Made with:** {{#provenance}}{{key}} `{{value}}`{{^last()}}; {{/last()}}{{/provenance}}
+**Made with:** {{#provenance}}{{key}} = {{value}}{{^last()}}; {{/last()}}{{/provenance}}
 {{/hasProvenance}}
 {{#noData}}
 

@@ -7,7 +7,9 @@ extension SVGChart {
     /// Grouped bars: one band per category, one bar per series inside it, whiskers for intervals.
     func drawBars(_ w: inout SVGWriter, layout: PlotLayout, categories: [String], series: [BarSeries]) {
         let values = series.flatMap { $0.values.compactMap { $0 } }
-        let all = values.map(\.value) + values.compactMap(\.lower) + values.compactMap(\.upper)
+        var all = values.map(\.value) + values.compactMap(\.lower) + values.compactMap(\.upper)
+        // Headroom for the value labels above the tallest bar (×3 on a log scale, +8% on a linear one).
+        if let top = all.filter(\.isFinite).max(), top > 0 { all.append(spec.y.scale == .log ? top * 3 : top * 1.08) }
         let scale = ChartScale(kind: spec.y.scale, values: all, min: spec.y.min, max: spec.y.max,
                                range: (layout.bottom, layout.top), includeZero: spec.y.scale == .linear,
                                integerTicks: spec.y.format == .integer)

@@ -9,7 +9,7 @@ import RunStore
 /// Picks example responses from a run store.
 public enum SampleBrowser {
     /// Up to `perCategory` responses (one per question where possible) for each of: correct,
-    /// incorrect, no answer, truncated, and self-reflection keyword found.
+    /// incorrect, no answer, truncated, self-reflection keyword found, and not graded yet.
     public static func section(database: RunDatabase, keywords: KeywordDetector?, perCategory: Int = 3) throws -> ReportSection {
         let samples = try database.samples().sorted { $0.key < $1.key }
         var status: [Int64: StoredVerdict] = [:]
@@ -23,6 +23,7 @@ public enum SampleBrowser {
             ("No answer extracted", { s in s.id.flatMap { status[$0]?.status } == "no-answer" && s.finishReason != "length" }),
             ("Truncated at the token budget", { s in s.finishReason == "length" }),
             ("Self-reflection keyword found", { s in keywords?.detects(s.response) ?? false }),
+            ("Not graded yet", { s in s.id.flatMap { status[$0] } == nil && s.finishReason != "length" }),
         ]
         var picked: [ReportSample] = []
         for category in categories {

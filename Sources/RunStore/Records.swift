@@ -4,8 +4,11 @@ import Foundation
 
 /// A question as stored with the run (a copy of `Datasets.Question`, which RunStore does not import).
 public struct StoredQuestion: Sendable, Codable, Hashable {
+    /// The question's stable id.
     public var id: String
+    /// The problem text.
     public var problem: String
+    /// Accepted gold answers.
     public var golds: [String]
     /// The dataset it came from (a path, `builtin` or a suite name).
     public var source: String
@@ -16,8 +19,11 @@ public struct StoredQuestion: Sendable, Codable, Hashable {
 
 /// A prompt template as used by the run (so a report can show the exact text).
 public struct StoredPrompt: Sendable, Codable, Hashable {
+    /// The template's name (`r1`, `qwen-math`, `none`, …).
     public var template: String
+    /// The template text with its placeholders.
     public var body: String
+    /// Stop strings sent with every request made with it.
     public var stop: [String]
     /// `boxed`, `answer-tag` or `none` (`Prompts.AnswerExtraction` raw value).
     public var extraction: String
@@ -29,9 +35,13 @@ public struct StoredPrompt: Sendable, Codable, Hashable {
 /// What identifies one sample of a run: no two stored samples share a key, and a resumed run skips
 /// every key already stored.
 public struct SampleKey: Sendable, Codable, Hashable, Comparable {
+    /// The question's id.
     public var questionID: String
+    /// The template's name (`r1`, `qwen-math`, `none`, …).
     public var template: String
+    /// The sampling temperature (0 is greedy).
     public var temperature: Double
+    /// Which of the k samples (0-based).
     public var sampleIndex: Int
     public init(questionID: String, template: String, temperature: Double, sampleIndex: Int) {
         self.questionID = questionID; self.template = template; self.temperature = temperature
@@ -46,22 +56,33 @@ public struct SampleKey: Sendable, Codable, Hashable, Comparable {
 public struct StoredSample: Sendable, Codable, Hashable {
     /// The row id (nil before insertion); verdicts refer to it.
     public var id: Int64?
+    /// The question's id.
     public var questionID: String
+    /// The template's name (`r1`, `qwen-math`, `none`, …).
     public var template: String
+    /// The sampling temperature (0 is greedy).
     public var temperature: Double
+    /// The nucleus-sampling mass.
     public var topP: Double
+    /// Which of the k samples (0-based).
     public var sampleIndex: Int
     /// The seed sent with the request (`SeedDerivation.seed`).
     public var seed: UInt64
+    /// The exact prompt text sent.
     public var prompt: String
+    /// The generated text.
     public var response: String
+    /// Tokens in the prompt, as the backend counted them.
     public var promptTokens: Int
+    /// Tokens generated.
     public var completionTokens: Int
     /// `stop` or `length` (`Inference.FinishReason` raw value).
     public var finishReason: String
     /// Seconds from request to last token.
     public var latency: Double
+    /// The backend's model name.
     public var model: String
+    /// When the row was written.
     public var created: Date
 
     public init(id: Int64? = nil, questionID: String, template: String, temperature: Double, topP: Double,
@@ -81,6 +102,7 @@ public struct StoredSample: Sendable, Codable, Hashable {
 
 /// One grader's verdict on one sample.
 public struct StoredVerdict: Sendable, Codable, Hashable {
+    /// The row id of the judged sample.
     public var sampleID: Int64
     /// The grader's name (e.g. `math-verify`, `boxed-strict`).
     public var grader: String
@@ -97,13 +119,17 @@ public struct StoredVerdict: Sendable, Codable, Hashable {
 public struct StoredJudgment: Sendable, Codable, Hashable {
     /// `RunDatabase.judgmentKey(model:prompt:)`.
     public var key: String
+    /// The judge's model name.
     public var judgeModel: String
+    /// The exact prompt text sent.
     public var prompt: String
+    /// The judge's raw reply.
     public var reply: String
     /// The parsed verdict (0/1 answerability, 0–3 reflection), nil when the reply did not parse.
     public var value: Double?
     /// What was judged: e.g. `answerability`, `reflection`.
     public var kind: String
+    /// When the row was written.
     public var created: Date
     public init(key: String, judgeModel: String, prompt: String, reply: String, value: Double?, kind: String,
                 created: Date = Date()) {
@@ -116,10 +142,13 @@ public struct StoredJudgment: Sendable, Codable, Hashable {
 public struct StoredMetric: Sendable, Codable, Hashable {
     /// Dotted name, e.g. `passk.r1.t0.6.k8` or `train.reward`.
     public var name: String
+    /// 0 for analyses; the optimiser step for training.
     public var step: Int
+    /// The measured value.
     public var value: Double
     /// Optional JSON with detail (a table, a histogram, a config).
     public var payload: String?
+    /// When the row was written.
     public var created: Date
     public init(name: String, step: Int, value: Double, payload: String? = nil, created: Date = Date()) {
         self.name = name; self.step = step; self.value = value; self.payload = payload; self.created = created
@@ -128,8 +157,11 @@ public struct StoredMetric: Sendable, Codable, Hashable {
 
 /// Token usage and sample count of a run.
 public struct TokenUsage: Sendable, Codable, Hashable {
+    /// Samples stored.
     public var samples: Int
+    /// Tokens in the prompt, as the backend counted them.
     public var promptTokens: Int
+    /// Tokens generated.
     public var completionTokens: Int
     public init(samples: Int, promptTokens: Int, completionTokens: Int) {
         self.samples = samples; self.promptTokens = promptTokens; self.completionTokens = completionTokens

@@ -8,26 +8,44 @@ import GRDB
 public struct ExportedSample: Sendable, Codable, Hashable {
     /// One grader's verdict on the sample.
     public struct Verdict: Sendable, Codable, Hashable {
+        /// The extracted answer, nil when none was found.
         public var extracted: String?
+        /// The grader's status.
         public var status: String
     }
+    /// The row id of the judged sample.
     public var sampleID: Int64
+    /// The question's id.
     public var questionID: String
+    /// The problem text (nil when the question row is missing).
     public var problem: String?
+    /// Accepted gold answers.
     public var golds: [String]
+    /// The template's name (`r1`, `qwen-math`, `none`, …).
     public var template: String
+    /// The sampling temperature (0 is greedy).
     public var temperature: Double
+    /// The nucleus-sampling mass.
     public var topP: Double
+    /// Which of the k samples (0-based).
     public var sampleIndex: Int
     /// The seed as a decimal string (JSON numbers lose precision above 2^53).
     public var seed: String
+    /// The exact prompt text sent.
     public var prompt: String
+    /// The generated text.
     public var response: String
+    /// Tokens in the prompt, as the backend counted them.
     public var promptTokens: Int
+    /// Tokens generated.
     public var completionTokens: Int
+    /// `stop` or `length`.
     public var finishReason: String
+    /// Seconds from request to last token.
     public var latency: Double
+    /// The backend's model name.
     public var model: String
+    /// When the sample was stored (unix seconds).
     public var created: Double
     /// Grader name → verdict.
     public var verdicts: [String: Verdict]

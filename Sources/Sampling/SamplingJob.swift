@@ -19,9 +19,11 @@ public struct SamplingSummary: Sendable, Codable, Hashable {
     public var stored: Int
     /// Tokens of the samples this run stored.
     public var promptTokens: Int
+    /// Tokens generated.
     public var completionTokens: Int
     /// Wall-clock seconds of this run.
     public var elapsedSeconds: Double
+    /// The backend's model name.
     public var model: String
     /// The whole run's accounting after this job (every sample in the store).
     public var runUsage: TokenUsage
@@ -34,8 +36,9 @@ public struct SamplingSummary: Sendable, Codable, Hashable {
 
 /// Runs sampling plans against a backend into a run store.
 public enum SamplingJob {
-    /// The configuration keys this job writes.
+    /// The configuration key of the settings a resumed run must keep (top-p, max tokens, seed, model).
     public static let settingsKey = "sampling.settings"
+    /// The configuration key of the plan summary (templates, temperatures, k…).
     public static let planKey = "sampling.plan"
 
     /// Draws every sample of `plan` not yet in `database`.
@@ -58,6 +61,7 @@ public enum SamplingJob {
         progress?(ProgressUpdate(phase: "sampling", completed: alreadyStored, total: planned.count,
                                  detail: alreadyStored > 0 ? "resuming: \(alreadyStored) already stored" : ""))
 
+        let templates = Dictionary(plan.templates.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var offset = 0
         while offset < pending.count {
             try Task.checkCancellation()
@@ -67,10 +71,11 @@ public enum SamplingJob {
             for try await item in backend.complete(chunk.map(\.request)) {
                 guard chunk.indices.contains(item.index) else { continue }
                 let p = chunk[item.index], c = item.completion
+                let text = templates[p.key.template].map { restoringAnswerClose(c.text, finish: c.finishReason, template: $0) } ?? c.text
                 try database.insert(sample: StoredSample(
                     questionID: p.key.questionID, template: p.key.template, temperature: p.key.temperature,
                     topP: p.parameters.topP, sampleIndex: p.key.sampleIndex, seed: p.parameters.seed ?? 0,
-                    prompt: p.prompt, response: c.text, promptTokens: c.promptTokens,
+                    prompt: p.prompt, response: text, promptTokens: c.promptTokens,
                     completionTokens: c.completionTokens, finishReason: c.finishReason.rawValue,
                     latency: c.latency, model: backend.modelName))
                 summary.stored += 1
@@ -88,6 +93,18 @@ public enum SamplingJob {
         summary.elapsedSeconds = Date().timeIntervalSince(start)
         summary.runUsage = try database.tokenUsage()
         return summary
+    }
+
+    /// The R1 template stops generation at `</answer>`, and backends drop the stop string from the
+    /// text (OpenAI semantics). The paper's sampler keeps it (oat/vLLM `include_stop_str_in_output=True`),
+    /// and answer-tag extraction needs the closed tag, so for answer-tag templates a response that
+    /// stopped with an `<answer>` still open gets its `</answer>` back.
+    static func restoringAnswerClose(_ text: String, finish: FinishReason, template: PromptTemplate) -> String {
+        let close = "</answer>"
+        guard template.extraction == .answerTag, finish == .stop, template.stop.contains(close),
+              let open = text.range(of: "<answer>", options: .backwards) else { return text }
+        if text[open.upperBound...].contains(close) { return text }
+        return text + close
     }
 
     /// Records questions, templates and settings; refuses a store whose samples used other settings.

@@ -9,14 +9,19 @@ import RunStore
 
 /// The grid of samples a job draws.
 public struct SamplingPlan: Sendable, Hashable {
+    /// The questions, in order.
     public var questions: [Question]
     /// Where the questions came from (recorded with them).
     public var questionSource: String
+    /// The templates to render each question with.
     public var templates: [PromptTemplate]
+    /// The temperatures to sample at.
     public var temperatures: [Double]
     /// Samples per (question, template, temperature).
     public var k: Int
+    /// The nucleus-sampling mass.
     public var topP: Double
+    /// The most tokens per response.
     public var maxTokens: Int
     /// The run seed every sample's seed derives from.
     public var runSeed: UInt64
@@ -79,8 +84,11 @@ public struct SamplingPlan: Sendable, Hashable {
 
 /// One sample of a plan: its key in the store, the rendered prompt and its own parameters (with seed).
 public struct PlannedSample: Sendable, Hashable {
+    /// The sample's identity in the store.
     public var key: SampleKey
+    /// The exact prompt text sent.
     public var prompt: String
+    /// Temperature, top-p, max tokens, stop strings and this sample's own seed.
     public var parameters: SamplingParameters
 
     /// The backend request for this sample.

@@ -1,7 +1,7 @@
 // Causal scaled-dot-product attention with grouped-query heads (GQA, Ainslie et al. 2023) over a
 // KV cache, as HF `LlamaAttention` with `repeat_kv`: query head h reads KV head h / (heads / kvHeads).
-// The fast kernel runs two sgemms per head (scores, then scores · V); decode (one row) folds a
-// whole GQA group into one sgemm. The naive kernel beside it loops in Double.
+// The fast kernel runs two sgemms per head (scores, then scores · V); decode (one row) runs an
+// 8-lane SIMD loop that reads each cached key/value once for the whole GQA group. The naive kernel beside it loops in Double.
 import Foundation
 
 /// Attention of a chunk of consecutive positions of one sequence against its cached keys/values.
@@ -24,14 +24,9 @@ public enum CausalAttention {
     ) {
         let total = startPosition + rows
         let scale = 1 / Float(d).squareRoot()
-        if rows == 1 {
-            // The group's heads are contiguous in the row: one (groupSize, d) · (d, total) product.
-            let qg = q + firstHead * d
-            Gemm.multiplyTransposed(m: groupSize, n: total, k: d, a: qg, lda: d, b: keys, ldb: d,
-                                    c: scratch, ldc: total, alpha: scale)
-            for g in 0..<groupSize { Softmax.inPlace(scratch + g * total, count: total) }
-            Gemm.multiply(m: groupSize, n: d, k: total, a: scratch, lda: total, b: values, ldb: d,
-                          c: out + firstHead * d, ldc: d)
+        if rows == 1 && d % 8 == 0 && groupSize <= 8 {
+            decodeGroup(q: q + firstHead * d, keys: keys, values: values, total: total, headDim: d,
+                        groupSize: groupSize, scale: scale, out: out + firstHead * d, scratch: scratch)
             return
         }
         for h in firstHead..<(firstHead + groupSize) {
@@ -45,6 +40,41 @@ public enum CausalAttention {
             }
             Gemm.multiply(m: rows, n: d, k: total, a: scratch, lda: total, b: values, ldb: d,
                           c: out + h * d, ldc: ldo)
+        }
+    }
+
+    /// Decode (one query row): the group's heads read each cached key and value once, in 8-lane SIMD
+    /// (BLAS calls on 1–3 row operands cost more in packing and call overhead than the arithmetic).
+    @inlinable
+    static func decodeGroup(q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>, total: Int,
+                            headDim d: Int, groupSize: Int, scale: Float, out: UnsafeMutablePointer<Float>,
+                            scratch: UnsafeMutablePointer<Float>) {
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+            UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+        }
+        for t in 0..<total {
+            let k = keys + t * d
+            for g in 0..<groupSize {
+                let qh = q + g * d
+                var acc = SIMD8<Float>()
+                var i = 0
+                while i < d { acc += load(qh + i) * load(k + i); i += 8 }
+                scratch[g * total + t] = acc.sum() * scale
+            }
+        }
+        for g in 0..<groupSize { Softmax.inPlace(scratch + g * total, count: total) }
+        out.update(repeating: 0, count: groupSize * d)
+        for t in 0..<total {
+            let v = values + t * d
+            for g in 0..<groupSize {
+                let p = SIMD8<Float>(repeating: scratch[g * total + t]), o = out + g * d
+                var i = 0
+                while i < d {
+                    let r = UnsafeMutableRawPointer(o + i)
+                    r.storeBytes(of: r.loadUnaligned(as: SIMD8<Float>.self) + p * load(v + i), as: SIMD8<Float>.self)
+                    i += 8
+                }
+            }
         }
     }
 

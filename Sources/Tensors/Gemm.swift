@@ -36,6 +36,17 @@ public enum Gemm {
                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// `y = alpha · A · x` (A (m, n) row stride `lda`) or, with `transposed`, `y = alpha · Aᵀ · x`.
+    @inlinable
+    public static func multiplyVector(
+        m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+        transposed: Bool = false, alpha: Float = 1
+    ) {
+        guard m > 0, n > 0 else { return }
+        cblas_sgemv(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
+                    x, 1, 0, y, 1)
+    }
+
     /// Reference for `multiplyTransposed`: a plain triple loop accumulating in Double.
     public static func naiveMultiplyTransposed(
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

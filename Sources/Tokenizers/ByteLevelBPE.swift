@@ -48,9 +48,13 @@ public enum TokenKind: Int, Sendable {
 
 /// A byte-level BPE tokenizer built from a vocabulary, merges and special tokens.
 public struct ByteLevelBPETokenizer: Tokenizer {
+    /// See `Tokenizer.vocabularySize`.
     public let vocabularySize: Int
+    /// See `Tokenizer.bosTokenID`.
     public let bosTokenID: Int?
+    /// See `Tokenizer.eosTokenIDs`.
     public let eosTokenIDs: Set<Int>
+    /// See `Tokenizer.addsBOS`.
     public let addsBOS: Bool
     /// The pre-tokenizer pattern family.
     public let preTokenizer: PreTokenizerKind
@@ -67,8 +71,8 @@ public struct ByteLevelBPETokenizer: Tokenizer {
     /// (left << 32 | right) → (rank << 32 | merged id); merged ids ≥ vocabularySize are pieces missing from the vocabulary.
     private let mergeTable: [UInt64: UInt64]
     private let extraPieces: [[UInt8]]
-    /// Special tokens by first byte, longest first.
-    private let specialsByFirstByte: [UInt8: [(bytes: [UInt8], id: Int)]]
+    /// Special and user-defined tokens, cut out before pre-tokenization.
+    private let specials: SpecialTokenMatcher
     private let ignoreMerges: Bool
     private let splitter: PreTokenizer
 
@@ -115,14 +119,7 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         }
         mergeTable = table; extraPieces = extra
 
-        var specials = [UInt8: [(bytes: [UInt8], id: Int)]]()
-        for (i, k) in kinds.enumerated() where k == .control || k == .userDefined || k == .unknown {
-            let b = Array(tokens[i].utf8)
-            guard let first = b.first else { continue }
-            specials[first, default: []].append((b, i))
-        }
-        for k in specials.keys { specials[k]?.sort { $0.bytes.count != $1.bytes.count ? $0.bytes.count > $1.bytes.count : $0.id < $1.id } }
-        specialsByFirstByte = specials
+        specials = SpecialTokenMatcher(kinds.indices.filter { [.control, .userDefined, .unknown].contains(kinds[$0]) }.map { (tokens[$0], $0) })
 
         var eos = eosTokenIDs
         let endOfTurn: Set<String> = ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>", "<EOT>", "<|eom_id|>"]
@@ -135,23 +132,14 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         return UInt8(t.dropFirst(3).dropLast(), radix: 16)
     }
 
+    /// See `Tokenizer.encode`.
     public func encode(_ text: String, addSpecialTokens: Bool) -> [Int] {
         var out = [Int]()
         if addSpecialTokens && addsBOS, let b = bosTokenID { out.append(b) }
         let utf8 = Array(text.utf8)
-        var start = 0, i = 0
-        while i < utf8.count {
-            if let cands = specialsByFirstByte[utf8[i]], let hit = cands.first(where: { c in
-                c.bytes.count <= utf8.count - i && utf8[i..<(i + c.bytes.count)].elementsEqual(c.bytes)
-            }) {
-                if i > start { encodeFragment(utf8[start..<i], into: &out) }
-                out.append(hit.id)
-                i += hit.bytes.count; start = i
-            } else {
-                i += 1
-            }
+        for f in specials.partition(utf8) {
+            if let id = f.id { out.append(id) } else { encodeFragment(utf8[f.range], into: &out) }
         }
-        if start < utf8.count { encodeFragment(utf8[start..<utf8.count], into: &out) }
         return out
     }
 
@@ -198,19 +186,23 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         }
     }
 
+    /// See `Tokenizer.decode`.
     public func decode(_ ids: [Int]) -> String {
         var bytes = [UInt8]()
         for id in ids { bytes += tokenBytes(id) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// See `Tokenizer.tokenBytes`.
     public func tokenBytes(_ id: Int) -> [UInt8] { id >= 0 && id < bytesOf.count ? bytesOf[id] : [] }
 
+    /// See `Tokenizer.tokenString`.
     public func tokenString(_ id: Int) -> String { id >= 0 && id < tokens.count ? tokens[id] : "" }
 
     /// The id of an exact vocabulary entry (e.g. `<|im_end|>`).
     public func tokenID(_ text: String) -> Int? { idOf[text] }
 
+    /// See `Tokenizer.applyChatTemplate`.
     public func applyChatTemplate(_ messages: [(role: String, content: String)], addGenerationPrompt: Bool) -> String {
         ChatTemplate(source: chatTemplate, hasChatML: idOf["<|im_start|>"] != nil).render(messages, addGenerationPrompt: addGenerationPrompt)
     }

@@ -2,13 +2,17 @@
 // following llama.cpp src/llama-vocab.cpp: llm_tokenizer_spm_session (merge the adjacent pair whose joined text is
 // the highest-scoring vocabulary entry, leftmost on ties; unknown pieces fall back to <0xXX> byte tokens),
 // llama_escape_whitespace (' ' → '▁'), add_space_prefix, and tokenizer_st_partition (special and user-defined
-// tokens are cut out first, longest first).
+// tokens are cut out first: SpecialTokens.swift).
 
 /// A SentencePiece (unigram-score BPE) tokenizer built from GGUF metadata.
 public struct SentencePieceTokenizer: Tokenizer {
+    /// See `Tokenizer.vocabularySize`.
     public let vocabularySize: Int
+    /// See `Tokenizer.bosTokenID`.
     public let bosTokenID: Int?
+    /// See `Tokenizer.eosTokenIDs`.
     public let eosTokenIDs: Set<Int>
+    /// See `Tokenizer.addsBOS`.
     public let addsBOS: Bool
     /// Whether a space is prepended to text at the start and after special tokens (`tokenizer.ggml.add_space_prefix`).
     public let addsSpacePrefix: Bool
@@ -23,8 +27,8 @@ public struct SentencePieceTokenizer: Tokenizer {
     private let idOf: [[UInt8]: Int]
     private let bytesOf: [[UInt8]]
     private let byteToken: [Int]
-    /// Special and user-defined tokens, longest first (the order llama.cpp cuts them out in).
-    private let specials: [(bytes: [UInt8], id: Int)]
+    /// Special and user-defined tokens, cut out before merging.
+    private let specials: SpecialTokenMatcher
 
     /// Builds the tokenizer. `scores` has one entry per token (higher merges first).
     public init(tokens: [String], kinds: [TokenKind], scores: [Float], bosTokenID: Int?, eosTokenIDs: Set<Int>,
@@ -52,13 +56,7 @@ public struct SentencePieceTokenizer: Tokenizer {
         byteToken = (0..<256).map { b in
             ids[Array("<0x".utf8) + [hex[b >> 4], hex[b & 15], UInt8(ascii: ">")]] ?? ids[[UInt8(b)]] ?? -1
         }
-        var sp = [(bytes: [UInt8], id: Int)]()
-        for (i, k) in kinds.enumerated() where k == .control || k == .userDefined || k == .unknown {
-            let b = Array(tokens[i].utf8)
-            if !b.isEmpty { sp.append((b, i)) }
-        }
-        sp.sort { $0.bytes.count != $1.bytes.count ? $0.bytes.count > $1.bytes.count : $0.id < $1.id }
-        specials = sp
+        specials = SpecialTokenMatcher(kinds.indices.filter { [.control, .userDefined, .unknown].contains(kinds[$0]) }.map { (tokens[$0], $0) })
         var eos = eosTokenIDs
         let endOfTurn: Set<String> = ["<end_of_turn>", "<|eot_id|>", "<|im_end|>", "<|end|>", "<EOT>"]
         for (i, t) in tokens.enumerated() where kinds[i] == .control && endOfTurn.contains(t) { eos.insert(i) }
@@ -75,38 +73,15 @@ public struct SentencePieceTokenizer: Tokenizer {
         return out
     }
 
-    /// Fragments of `text`: raw byte ranges or special token ids (tokenizer_st_partition, longest token first).
-    private func partition(_ text: [UInt8]) -> [(range: Range<Int>?, id: Int)] {
-        var frags: [(range: Range<Int>?, id: Int)] = [(0..<text.count, -1)]
-        guard !text.isEmpty else { return [] }
-        for s in specials {
-            guard let first = s.bytes.first, text.contains(first) else { continue }
-            var next = [(range: Range<Int>?, id: Int)]()
-            var changed = false
-            for f in frags {
-                guard let r = f.range else { next.append(f); continue }
-                var start = r.lowerBound, i = r.lowerBound
-                while i + s.bytes.count <= r.upperBound {
-                    if text[i] == first && text[i..<(i + s.bytes.count)].elementsEqual(s.bytes) {
-                        if i > start { next.append((start..<i, -1)) }
-                        next.append((nil, s.id)); changed = true
-                        i += s.bytes.count; start = i
-                    } else { i += 1 }
-                }
-                if start < r.upperBound { next.append((start..<r.upperBound, -1)) }
-            }
-            if changed { frags = next }
-        }
-        return frags
-    }
-
+    /// See `Tokenizer.encode`.
     public func encode(_ text: String, addSpecialTokens: Bool) -> [Int] {
         var out = [Int]()
         if addSpecialTokens && addsBOS, let b = bosTokenID { out.append(b) }
         let bytes = Array(text.utf8)
         var prevSpecial = true
-        for f in partition(bytes) {
-            guard let r = f.range else { out.append(f.id); prevSpecial = true; continue }
+        for f in specials.partition(bytes) {
+            if let id = f.id { out.append(id); prevSpecial = true; continue }
+            let r = f.range
             var piece = [UInt8]()
             if addsSpacePrefix && prevSpecial { piece += [0xE2, 0x96, 0x81] }
             for b in bytes[r] { if b == 0x20 { piece += [0xE2, 0x96, 0x81] } else { piece.append(b) } }
@@ -157,16 +132,20 @@ public struct SentencePieceTokenizer: Tokenizer {
         }
     }
 
+    /// See `Tokenizer.decode`.
     public func decode(_ ids: [Int]) -> String {
         var bytes = [UInt8]()
         for id in ids { bytes += tokenBytes(id) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// See `Tokenizer.tokenBytes`.
     public func tokenBytes(_ id: Int) -> [UInt8] { id >= 0 && id < bytesOf.count ? bytesOf[id] : [] }
 
+    /// See `Tokenizer.tokenString`.
     public func tokenString(_ id: Int) -> String { id >= 0 && id < tokens.count ? tokens[id] : "" }
 
+    /// See `Tokenizer.applyChatTemplate`.
     public func applyChatTemplate(_ messages: [(role: String, content: String)], addGenerationPrompt: Bool) -> String {
         ChatTemplate(source: chatTemplate, hasChatML: idOf[Array("<|im_start|>".utf8)] != nil,
                      hasGemmaTurns: idOf[Array("<start_of_turn>".utf8)] != nil)

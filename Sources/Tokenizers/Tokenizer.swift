@@ -37,6 +37,7 @@ public enum TokenizerError: Error, Sendable, Equatable, LocalizedError {
     /// A file could not be read or parsed.
     case unreadable(path: String, reason: String)
 
+    /// A message naming the file and key, and what to do.
     public var errorDescription: String? {
         switch self {
         case let .missingKey(file, key):

@@ -7,11 +7,15 @@ import Inference
 
 /// The result of a learner benchmark.
 public struct LearnerBenchmarkResult: Sendable, Codable, Hashable {
+    /// The batch.
     public var batch: Int
+    /// The sequence length.
     public var sequenceLength: Int
+    /// The timed steps.
     public var timedSteps: Int
     /// Mean seconds per optimiser step (forward + backward + AdamW) over the timed steps.
     public var secondsPerStep: Double
+    /// The tokens per second.
     public var tokensPerSecond: Double
     /// Achieved GFLOP/s by the count above.
     public var gflops: Double
@@ -21,7 +25,9 @@ public struct LearnerBenchmarkResult: Sendable, Codable, Hashable {
     public var activationMiB: Double
     /// Per-phase seconds of the last step.
     public var forwardSeconds: Double
+    /// The backward seconds.
     public var backwardSeconds: Double
+    /// The optimizer seconds.
     public var optimizerSeconds: Double
     /// Process CPU seconds (user + system, all threads) per timed step: on a shared machine,
     /// tokens / (cpuSecondsPerStep / threads) estimates the unloaded throughput.

@@ -24,13 +24,19 @@ public enum LearningRateSchedule: Sendable, Codable, Hashable {
 
 /// AdamW hyper-parameters.
 public struct AdamWConfiguration: Sendable, Codable, Hashable {
+    /// The learning rate.
     public var learningRate: Double
+    /// The beta1.
     public var beta1: Double
+    /// The beta2.
     public var beta2: Double
+    /// The epsilon.
     public var epsilon: Double
+    /// The weight decay.
     public var weightDecay: Double
     /// Clip the global gradient norm to this (0 = no clipping).
     public var maxGradNorm: Double
+    /// The schedule.
     public var schedule: LearningRateSchedule
 
     /// Defaults follow the paper's oat recipe (lr 1e-6, β = (0.9, 0.999), wd 0, clip 1.0).
@@ -43,6 +49,7 @@ public struct AdamWConfiguration: Sendable, Codable, Hashable {
 
 /// AdamW state: first and second moments and the step count.
 public struct AdamW: Sendable {
+    /// The configuration.
     public var configuration: AdamWConfiguration
     /// Steps taken so far.
     public var step: Int

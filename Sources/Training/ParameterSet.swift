@@ -6,9 +6,13 @@ import Tensors
 
 /// Where one named tensor lives in the flat buffer.
 public struct ParameterSlot: Sendable, Hashable {
+    /// The name.
     public var name: String
+    /// The shape.
     public var shape: [Int]
+    /// The offset.
     public var offset: Int
+    /// The count.
     public var count: Int
 }
 

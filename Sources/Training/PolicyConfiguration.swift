@@ -7,22 +7,33 @@ import Foundation
 public struct PolicyConfiguration: Sendable, Codable, Hashable {
     /// "llama" or "qwen2" (qwen2 has q/k/v biases).
     public var modelType: String
+    /// Vocabulary size (rows of the embedding).
     public var vocabSize: Int
+    /// Residual-stream width C.
     public var hiddenSize: Int
+    /// SwiGLU MLP width I.
     public var intermediateSize: Int
+    /// Number of decoder layers.
     public var numHiddenLayers: Int
+    /// Query heads.
     public var numAttentionHeads: Int
+    /// Key/value heads (GQA groups).
     public var numKeyValueHeads: Int
     /// Per-head width; hidden/heads unless the config says otherwise.
     public var headDim: Int
+    /// RoPE base θ.
     public var ropeTheta: Double
+    /// RMSNorm ε.
     public var rmsNormEps: Double
     /// The LM head shares the embedding matrix.
     public var tieWordEmbeddings: Bool
     /// q/k/v projections have biases (qwen2).
     public var attentionBias: Bool
+    /// The bos token ID.
     public var bosTokenID: Int?
+    /// The eos token ID.
     public var eosTokenID: Int?
+    /// The max position embeddings.
     public var maxPositionEmbeddings: Int
 
     enum CodingKeys: String, CodingKey {

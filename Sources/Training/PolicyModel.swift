@@ -8,6 +8,7 @@ import Tensors
 
 /// One sequence to score: `tokens[scoredFrom...]` are the tokens whose log-probs are computed.
 public struct ScoredSequence: Sendable, Hashable {
+    /// The tokens.
     public var tokens: [Int]
     /// Index of the first scored token (≥ 1; the prompt length for a rollout).
     public var scoredFrom: Int
@@ -17,7 +18,9 @@ public struct ScoredSequence: Sendable, Hashable {
 
 /// Per-sequence log-probs and entropies of the scored tokens.
 public struct ScoredOutput: Sendable {
+    /// The log probs.
     public var logProbs: [[Double]]
+    /// The entropies.
     public var entropies: [[Double]]
 }
 

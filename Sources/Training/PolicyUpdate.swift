@@ -10,7 +10,9 @@ import Inference
 public struct Rollout: Sendable, Codable, Hashable {
     /// Index of the prompt group (responses to one prompt share it).
     public var group: Int
+    /// The prompt tokens.
     public var promptTokens: [Int]
+    /// The completion tokens.
     public var completionTokens: [Int]
     /// 1 for a verified-correct answer, 0 otherwise.
     public var reward: Double
@@ -26,6 +28,7 @@ public struct Rollout: Sendable, Codable, Hashable {
 
 /// How the learner consumes one batch of rollouts.
 public struct LearnerConfiguration: Sendable, Codable, Hashable {
+    /// The objective.
     public var objective: PolicyObjective
     /// Passes over the rollout batch (PPO epochs; 1 = on-policy, as the paper).
     public var ppoEpochs: Int
@@ -46,6 +49,7 @@ public struct LearnerConfiguration: Sendable, Codable, Hashable {
 
 /// What one learner pass did.
 public struct LearnerStatistics: Sendable, Codable, Hashable {
+    /// Loss value.
     public var loss: Double = 0
     /// Share of counted tokens on PPO's clipped branch.
     public var clipFraction: Double = 0
@@ -59,12 +63,15 @@ public struct LearnerStatistics: Sendable, Codable, Hashable {
     public var zeroVarianceGroups: Double = 0
     /// Tokens processed by forward+backward (all epochs) and the seconds taken.
     public var tokens: Int = 0
+    /// The seconds.
     public var seconds: Double = 0
+    /// The optimizer steps.
     public var optimizerSteps: Int = 0
 }
 
 /// One PPO-style policy update over a batch of rollouts.
 public struct PolicyUpdate {
+    /// The configuration.
     public var configuration: LearnerConfiguration
 
     /// A learner with this configuration.

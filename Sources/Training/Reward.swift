@@ -12,7 +12,9 @@ public enum RewardStatus: String, Sendable, Codable, Hashable {
 
 /// The reward of one response and why.
 public struct RewardOutcome: Sendable, Codable, Hashable {
+    /// The reward.
     public var reward: Double
+    /// The status.
     public var status: RewardStatus
     /// Bundles a reward.
     public init(reward: Double, status: RewardStatus) { self.reward = reward; self.status = status }

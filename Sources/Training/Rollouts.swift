@@ -10,10 +10,13 @@ import Tensors
 
 /// One training prompt: text for text backends, token ids for token-level samplers, and gold answers.
 public struct TrainingPrompt: Sendable, Codable, Hashable {
+    /// Stable id.
     public var id: String
+    /// The text.
     public var text: String
     /// Token ids of the prompt, when known without a tokenizer (token-level tasks and tests).
     public var tokens: [Int]?
+    /// The golds.
     public var golds: [String]
     /// Bundles a prompt.
     public init(id: String, text: String, tokens: [Int]? = nil, golds: [String]) {
@@ -23,9 +26,11 @@ public struct TrainingPrompt: Sendable, Codable, Hashable {
 
 /// One sampled response.
 public struct SampledResponse: Sendable, Codable, Hashable {
+    /// The prompt tokens.
     public var promptTokens: [Int]
     /// Generated ids, including the EOS token when generation stopped on it.
     public var completionTokens: [Int]
+    /// The text.
     public var text: String
     /// The budget ran out before EOS or a stop string.
     public var truncated: Bool

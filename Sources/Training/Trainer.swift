@@ -10,6 +10,7 @@ import Inference
 
 /// Everything that defines a training run.
 public struct TrainerConfiguration: Sendable, Codable, Hashable {
+    /// Number of steps.
     public var steps: Int
     /// Prompts per RL step (P); the rollout batch is P·G responses.
     public var promptsPerStep: Int
@@ -17,8 +18,11 @@ public struct TrainerConfiguration: Sendable, Codable, Hashable {
     public var groupSize: Int
     /// Rollout sampling (temperature, top-p, `maxTokens` = the generation budget, stop strings).
     public var sampling: SamplingParameters
+    /// The learner.
     public var learner: LearnerConfiguration
+    /// The optimizer.
     public var optimizer: AdamWConfiguration
+    /// The run seed.
     public var seed: UInt64
     /// Greedy evaluation on the held-out prompts every this many steps (0 = never).
     public var evalEvery: Int
@@ -57,25 +61,41 @@ public struct TrainerConfiguration: Sendable, Codable, Hashable {
 
 /// The metrics of one RL step (all stored in the run's metrics table as `train/NAME`).
 public struct StepMetrics: Sendable, Codable, Hashable {
+    /// The step.
     public var step: Int
+    /// The reward.
     public var reward: Double
     /// Share of responses graded correct.
     public var accuracy: Double
     /// Mean completion length (tokens) of correct and of incorrect responses (nil when there are none).
     public var meanLengthCorrect: Double?
+    /// The mean length incorrect.
     public var meanLengthIncorrect: Double?
+    /// The mean length.
     public var meanLength: Double
+    /// The truncated share.
     public var truncatedShare: Double
+    /// The no answer share.
     public var noAnswerShare: Double
+    /// The zero variance group share.
     public var zeroVarianceGroupShare: Double
+    /// The clip fraction.
     public var clipFraction: Double
+    /// The entropy.
     public var entropy: Double
+    /// The grad norm.
     public var gradNorm: Double
+    /// Loss value.
     public var loss: Double
+    /// Mean k3 KL to the reference.
     public var kl: Double
+    /// The grader failures.
     public var graderFailures: Int
+    /// The rollout tokens per second.
     public var rolloutTokensPerSecond: Double
+    /// The learner tokens per second.
     public var learnerTokensPerSecond: Double
+    /// The learning rate.
     public var learningRate: Double
     /// Greedy accuracy on the held-out prompts, on evaluation steps.
     public var evalAccuracy: Double?
@@ -109,8 +129,11 @@ public struct StepMetrics: Sendable, Codable, Hashable {
 
 /// What a finished (or cancelled) run did.
 public struct TrainingSummary: Sendable, Codable, Hashable {
+    /// The start step.
     public var startStep: Int
+    /// The final step.
     public var finalStep: Int
+    /// The metrics.
     public var metrics: [StepMetrics]
     /// The last checkpoint written, if any.
     public var lastCheckpoint: String?
@@ -118,11 +141,17 @@ public struct TrainingSummary: Sendable, Codable, Hashable {
 
 /// The RL loop.
 public struct Trainer: Sendable {
+    /// The configuration.
     public let configuration: TrainerConfiguration
+    /// The prompts.
     public let prompts: [TrainingPrompt]
+    /// The eval prompts.
     public let evalPrompts: [TrainingPrompt]
+    /// The sampler.
     public let sampler: any RolloutSampler
+    /// The reward.
     public let reward: any RewardFunction
+    /// The checkpoints.
     public let checkpoints: CheckpointStore?
 
     /// A loop over `prompts` (training) and `evalPrompts` (held out).

@@ -21,6 +21,7 @@ public struct TrainerState: Sendable, Codable, Hashable {
 
 /// Reads and writes the checkpoints of one run under `directory`.
 public struct CheckpointStore: Sendable {
+    /// The directory.
     public let directory: URL
     /// Files copied into every checkpoint (tokenizer.json, tokenizer_config.json…).
     public var tokenizerFiles: [URL]

@@ -16,14 +16,23 @@ public enum TrainingFramework: String, Sendable, Codable, CaseIterable {
 public struct ExportSettings: Sendable, Codable, Hashable {
     /// HF model id or path for the framework to load.
     public var model: String
+    /// The objective.
     public var objective: PolicyObjective
+    /// The group size.
     public var groupSize: Int
+    /// The prompts per step.
     public var promptsPerStep: Int
+    /// The max new tokens.
     public var maxNewTokens: Int
+    /// The temperature.
     public var temperature: Double
+    /// The learning rate.
     public var learningRate: Double
+    /// The ppo epochs.
     public var ppoEpochs: Int
+    /// Number of steps.
     public var steps: Int
+    /// The run seed.
     public var seed: UInt64
     /// The template name (qwen-math, r1, none): prompts are exported already rendered.
     public var template: String

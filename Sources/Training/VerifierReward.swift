@@ -5,6 +5,7 @@ import Grading
 
 /// 1/0 from the math verifier against the prompt's gold answers.
 public struct VerifierReward: RewardFunction {
+    /// The verifier.
     public let verifier: AnswerVerifier
     /// Wraps a verifier (e.g. `AnswerVerifier.paperParity(mode: .boxed)`).
     public init(verifier: AnswerVerifier) { self.verifier = verifier }

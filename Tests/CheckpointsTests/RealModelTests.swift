@@ -15,6 +15,7 @@ enum RealModels {
     }
     static let smolLM2 = path("SmolLM2-135M-Instruct.Q4_1.gguf")
     static let qwen25 = path("Qwen2.5-Coder-0.5B-Instruct.Q4_K_M.gguf")
+    static let gemma3 = path("gemma-3-270m.Q4_K_M.gguf")
 }
 
 @Suite("Real GGUF models")
@@ -45,6 +46,19 @@ struct RealModelTests {
             #expect(finite, "\(t.name) has non-finite values")
         }
         #expect(types.isSuperset(of: [.f32, .q4_K, .q6_K]))
+    }
+
+    @Test(.enabled(if: RealModels.gemma3 != nil))
+    func gemma3ParsesAndTheSmallestTensorOfEachTypeDequantises() throws {
+        let f = try GGUFFile(url: try #require(RealModels.gemma3))
+        #expect(f.architecture == "gemma3")
+        var seen = Set<GGMLType>()
+        for t in f.tensors.sorted(by: { $0.elementCount < $1.elementCount }) where seen.insert(t.type).inserted {
+            let x = try f.dequantize(t.name)
+            let finite = x.storage.allSatisfy { $0.isFinite }
+            #expect(finite, "\(t.name) (\(t.type)) has non-finite values")
+        }
+        #expect(seen.isSuperset(of: [.f32, .q4_K, .q5_0, .q6_K, .q8_0]))
     }
 }
 

@@ -33,6 +33,9 @@ struct EquivalenceTests {
         Pair("90^\\circ", "45^\\circ", false),
         Pair("10,\\!080", "1080", false),
         Pair("x = 5", "6", false),
+        Pair("4.4677 \\times 10^{14} Hz", "4.4677 \\times 10^{14}", true),
+        Pair("12 cm", "12", true),
+        Pair("12 cm", "13", false),
     ])
     func normalisation(_ p: Pair) {
         #expect(verifier.equivalent(p.answer, p.gold) == p.equal)
@@ -55,6 +58,10 @@ struct EquivalenceTests {
         Pair("4/5", "1\\frac{4}{5}", false),
         Pair("3.3e12", "3.3e13", false),
         Pair("0.6", "62.5\\%", false),
+        Pair("52_8", "52_8", true),
+        Pair("4210_5", "4210_{5}", true),
+        Pair("52_9", "52_8", false),
+        Pair("52", "52_8", true),
     ])
     func numbers(_ p: Pair) {
         #expect(verifier.equivalent(p.answer, p.gold) == p.equal)

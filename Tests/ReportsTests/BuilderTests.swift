@@ -62,6 +62,16 @@ import RunStore
         _ = try Markup.parseXML(html)
     }
 
+    @Test func ungradedSamplesStillShowInTheBrowser() throws {
+        let db = try BuilderFixtures.tempStore()
+        defer { BuilderFixtures.remove(db) }
+        _ = try db.insert(sample: BuilderFixtures.sample("q9", 0, response: "partial </textarea> output"))
+        let doc = try ReportBuilder.build(database: db)
+        let browser = try #require(doc.sections.last)
+        #expect(browser.samples.map(\.category) == ["Not graded yet"])
+        #expect(doc.models == ["SmolLM2-135M"])   // taken from the samples when no analysis ran
+    }
+
     @Test func unreadableResultBecomesANoteNotAFailure() throws {
         let db = try BuilderFixtures.tempStore()
         defer { BuilderFixtures.remove(db) }

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import Reports
+import RunStore
 
 @Suite struct RenderTests {
     let doc = Fixtures.fullDocument(response: Fixtures.hostile)
@@ -31,7 +32,7 @@ import Testing
         let md = try ReportRenderer.markdown(doc, templates: .embedded)
         #expect(Markup.count("**What it measures:**", in: md) == doc.sections.count)
         #expect(Markup.count("**How:**", in: md) == doc.sections.count)
-        #expect(md.contains("**Made with:** model `SmolLM2-135M`; template `qwen-math`; temperature `0`; judge `keyword rules`"))
+        #expect(md.contains("**Made with:** model = SmolLM2-135M; template = qwen-math; temperature = 0; judge = keyword rules"))
     }
 
     @Test func markdownHostileSampleIsFenced() throws {
@@ -96,10 +97,10 @@ import Testing
         let doc = Fixtures.fullDocument(response: Fixtures.hostile)
         try ReportRenderer.html(doc, templates: .embedded).write(toFile: dir + "/report.html", atomically: true, encoding: .utf8)
         try ReportRenderer.markdown(doc, templates: .embedded).write(toFile: dir + "/report.md", atomically: true, encoding: .utf8)
-        // The same from a filled run store (every Analyses section, training curves, sample browser).
-        let db = try BuilderFixtures.tempStore()
-        defer { BuilderFixtures.remove(db) }
-        try BuilderFixtures.fill(db)
+        // The same from a filled run store (every Analyses section, training curves, sample browser),
+        // kept at DIR/runs/fixture-run so `r1audit report fixture-run --runs-dir DIR/runs` can read it too.
+        let db = try RunDatabase(runsDirectory: URL(fileURLWithPath: dir + "/runs"), name: "fixture-run")
+        if try db.sampleCount() == 0 { try BuilderFixtures.fill(db) }
         _ = try ReportFiles.write(try ReportBuilder.build(database: db), to: URL(fileURLWithPath: dir + "/store"), templates: .embedded)
     }
 }

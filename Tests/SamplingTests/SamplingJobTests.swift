@@ -145,6 +145,15 @@ final class ThresholdSignal: @unchecked Sendable {
         }
     }
 
+    @Test func answerTagResponsesGetTheirStopStringBack() throws {
+        let r1 = try PromptTemplate.named("r1", directory: nil), boxed = try PromptTemplate.named("qwen-math", directory: nil)
+        #expect(SamplingJob.restoringAnswerClose("x </think> <answer> 5 ", finish: .stop, template: r1) == "x </think> <answer> 5 </answer>")
+        #expect(SamplingJob.restoringAnswerClose("<answer> 5 </answer> done", finish: .stop, template: r1) == "<answer> 5 </answer> done")
+        #expect(SamplingJob.restoringAnswerClose("<answer> 5", finish: .length, template: r1) == "<answer> 5")
+        #expect(SamplingJob.restoringAnswerClose("no tag", finish: .stop, template: r1) == "no tag")
+        #expect(SamplingJob.restoringAnswerClose("<answer> 5", finish: .stop, template: boxed) == "<answer> 5")
+    }
+
     @Test func invalidPlans() throws {
         var p = try paperPlan(); p.k = 0
         #expect(throws: SamplingError.self) { try p.validate() }

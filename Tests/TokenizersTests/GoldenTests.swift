@@ -69,7 +69,8 @@ struct GoldenTests {
         var matched = 0
         for c in cases {
             let ours = tokenizer.encode(c.text, addSpecialTokens: true)
-            #expect(tokenizer.decode(ours) == c.text, "\(model.name) \(c.id): decode does not round-trip")
+            let body = tokenizer.addsBOS && ours.first == tokenizer.bosTokenID ? Array(ours.dropFirst()) : ours
+            #expect(tokenizer.decode(body) == c.text, "\(model.name) \(c.id): decode does not round-trip")
             if ours == c.tokens { matched += 1; continue }
             let i = (0..<min(ours.count, c.tokens.count)).first { ours[$0] != c.tokens[$0] } ?? min(ours.count, c.tokens.count)
             func piece(_ ids: [Int]) -> String {

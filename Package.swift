@@ -52,7 +52,8 @@ let testTargets: [(name: String, deps: [String])] = [
     ("TrainingTests", ["Training", "Engine", "Models", "Tensors", "Inference", "Grading", "TestSupport"]),
     ("ReportsTests", ["Reports", "Analyses", "RunStore"]),
     ("CLITests", ["R1AuditCLI"]),
-    ("IntegrationTests", ["R1AuditCLI", "Engine", "Models", "Tokenizers", "Inference", "Endpoint", "Server", "Grading", "TestSupport"]),
+    ("IntegrationTests", ["R1AuditCLI", "Engine", "Models", "Tokenizers", "Inference", "Endpoint", "Server", "Grading", "TestSupport",
+                           "Analyses", "Sampling", "RunStore", "Datasets", "Prompts", "Reports"]),
 ]
 
 // R1AUDIT_ONLY=Grading,Tokenizers builds just those modules, what they need, and their tests

@@ -21,12 +21,7 @@ struct BenchVerifyCommand: AsyncParsableCommand {
     var input: String
 
     @Option(help: ArgumentHelp("Where answers are read: boxed, answer-tag or auto (default: auto).", valueName: "mode"),
-            transform: { raw in
-                guard let m = ExtractionMode(rawValue: raw) else {
-                    throw ValidationError("--mode must be one of: \(ExtractionMode.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return m
-            })
+            transform: ExtractionMode.parseOption)
     var mode: ExtractionMode = .auto
 
     @Flag(inversion: .prefixedNo, help: "Fall back to plain-text finals when the mode's format is absent.")

@@ -39,12 +39,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var answer: String?
 
     @Option(help: ArgumentHelp("Where answers are read: boxed, answer-tag or auto (default: auto).", valueName: "mode"),
-            transform: { raw in
-                guard let m = ExtractionMode(rawValue: raw) else {
-                    throw ValidationError("--mode must be one of: \(ExtractionMode.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return m
-            })
+            transform: ExtractionMode.parseOption)
     var mode: ExtractionMode = .auto
 
     @Flag(inversion: .prefixedNo, help: "Fall back to \"The answer is …\", \"#### …\" or the last number when the mode's format is absent.")
@@ -101,5 +96,15 @@ struct VerifyCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data((counts + "\n").utf8))
         }
         if Task.isCancelled { throw CancellationError() }
+    }
+}
+
+extension ExtractionMode {
+    /// Parses `--mode` for `verify` and `bench verify`, naming the accepted values on error.
+    static func parseOption(_ raw: String) throws -> ExtractionMode {
+        guard let m = ExtractionMode(rawValue: raw) else {
+            throw ValidationError("--mode must be one of: \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return m
     }
 }

@@ -27,10 +27,17 @@ let modules: [(name: String, deps: [String])] = [
 
 /// External products each module uses.
 let external: [String: [Target.Dependency]] = [
-    "Endpoint": [.product(name: "AsyncHTTPClient", package: "async-http-client")],
-    "Server": [.product(name: "Hummingbird", package: "hummingbird")],
+    "Endpoint": [.product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")],
+    "Server": [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")],
     "RunStore": [.product(name: "GRDB", package: "GRDB.swift")],
     "Reports": [.product(name: "Mustache", package: "swift-mustache")],
+]
+
+/// External products test targets import directly (the fault-injection and round-trip servers).
+let externalTest: [String: [Target.Dependency]] = [
+    "EndpointTests": ["NIOCore", "NIOHTTP1", "NIOPosix"].map { .product(name: $0, package: "swift-nio") },
+    "ServerTests": [.product(name: "AsyncHTTPClient", package: "async-http-client"),
+                    .product(name: "NIOCore", package: "swift-nio")],
 ]
 
 /// Test targets: module tests mirror the modules; each lists what it imports.
@@ -109,7 +116,7 @@ if wantCLI {
     targets.append(.executableTarget(name: "r1audit", dependencies: ["R1AuditCLI"]))
 }
 for t in selectedTests where t.deps.allSatisfy({ selectedModules.contains($0) }) {
-    targets.append(.testTarget(name: t.name, dependencies: t.deps.map { .target(name: $0) },
+    targets.append(.testTarget(name: t.name, dependencies: t.deps.map { .target(name: $0) } + (externalTest[t.name] ?? []),
                                exclude: t.name == "CLITests" ? ["Snapshots"] : []))
 }
 
@@ -123,6 +130,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: targets
 )

@@ -74,7 +74,23 @@ let requested: Set<String> = only.map { closure($0.union(selectedTests.flatMap(\
 let wantCLI = requested.contains("R1AuditCLI")
 let selectedModules = wantCLI ? allModules : requested
 
-let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+/// The CPU the numeric modules are compiled for. Swift's default x86-64 target is SSE2 only: SIMD8<Float>
+/// becomes two 4-lane ops and `addingProduct` a libm `fmaf` call per lane. Like llama.cpp's GGML_NATIVE,
+/// we compile for the building machine when it has AVX2+FMA (x86-64-v3, here named `haswell`; the binary
+/// then needs such a CPU); R1AUDIT_TARGET_CPU overrides (e.g. `x86-64` for a portable build).
+let targetCPU: String? = {
+    if let cpu = ProcessInfo.processInfo.environment["R1AUDIT_TARGET_CPU"] { return cpu.isEmpty ? nil : cpu }
+    #if arch(x86_64) && os(Linux)
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    return ["avx2", "fma", "f16c", "bmi2"].allSatisfy(flags.contains) ? "haswell" : nil
+    #else
+    return nil
+    #endif
+}()
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"] + (targetCPU.map { ["-target-cpu", $0] } ?? []),
+                                         .when(configuration: .release))]
 let numericModules: Set<String> = ["Tensors", "Checkpoints", "Models", "Engine", "Training", "Tokenizers", "Grading"]
 
 var targets: [Target] = [

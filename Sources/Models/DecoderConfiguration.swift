@@ -204,7 +204,8 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
             throw ModelError.invalidConfiguration(file: file, key: "rope_freqs.weight",
                                                   reason: "per-dimension RoPE factors (llama3 scaling in GGUF) are not supported; use the HF folder")
         }
-        self.init(modelType: arch == "gemma3" ? Gemma3.modelType : arch, hiddenSize: hidden, intermediateSize: try int("feed_forward_length"),
+        let modelType = arch == "gemma3" ? Gemma3.modelType : arch
+        self.init(modelType: modelType, hiddenSize: hidden, intermediateSize: try int("feed_forward_length"),
                   numHiddenLayers: try int("block_count"), numAttentionHeads: heads,
                   numKeyValueHeads: gguf.int("\(arch).attention.head_count_kv") ?? heads,
                   headDim: gguf.int("\(arch).attention.key_length") ?? hidden / max(heads, 1),

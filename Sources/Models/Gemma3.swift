@@ -30,7 +30,7 @@ public struct Gemma3Layer: Sendable {
 }
 
 /// A gemma3 decoder with its weights, runnable on batches of sequences.
-public struct Gemma3: Sendable {
+public struct Gemma3: CausalDecoder {
     /// HF's `model_type` for the text model; GGUF's `general.architecture` is "gemma3".
     public static let modelType = "gemma3_text"
 

@@ -35,8 +35,8 @@ private func greedy(maxTokens: Int = 10) -> [CompletionRequest] {
         let fromFolder = try await LocalBackend.load(path: folder.path).completeAll(greedy())
         #expect(fromFolder.map(\.text) == together.map(\.text))
         // Scoring agrees with generation: the greedy token is the argmax after the prompt.
-        let ids = try #require(together[0].promptTokenIDs)
-        let scored = try backend.scoreTokens(ids + together[0].completionTokenIDs)
-        #expect(scored.argmax[ids.count - 1] == together[0].completionTokenIDs[0])
+        let ids = try #require(together[0].promptTokenIDs), completion = try #require(together[0].completionTokenIDs)
+        let scored = try backend.scoreTokens(ids + completion)
+        #expect(scored.argmax[ids.count - 1] == completion[0])
     }
 }

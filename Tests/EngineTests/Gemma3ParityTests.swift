@@ -13,7 +13,9 @@ private let modelPath = FileManager.default.homeDirectoryForCurrentUser.path
     + "/.cache/r1audit/models/gemma-3-270m.Q4_K_M.gguf"
 private let goldenURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("fixtures/goldens/engine/gemma3-llamacpp.json")
-private let datasetPath = "/work/shared/datasets/math500.jsonl"
+/// `../shared/datasets` beside the repository (where CI and the developers' machines keep it).
+private let datasetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/math500.jsonl").path
 /// Debug builds are far too slow for a 262k-vocabulary model; R1AUDIT_SLOW_TESTS=1 runs it anyway.
 private let optimized: Bool = {
     #if DEBUG

@@ -44,7 +44,7 @@ final class LiveSequence {
 
 /// Runs a list of requests through a model in continuous batches.
 struct BatchGenerator {
-    let model: Llama
+    let model: any CausalDecoder
     let tokenizer: TokenizerAdapter
     let maxBatch: Int
     let rowBudget: Int

@@ -20,7 +20,7 @@ public final class LocalBackend: Backend, @unchecked Sendable {
     /// The decoder's hyper-parameters.
     public let configuration: DecoderConfiguration
     /// The decoder and its fp32 weights.
-    public let model: Llama
+    public let model: any CausalDecoder
     /// Worker threads (OpenBLAS and the attention workers).
     public let threads: Int
     /// Sequences decoded together; further requests wait for a free slot.
@@ -33,7 +33,7 @@ public final class LocalBackend: Backend, @unchecked Sendable {
     public init(configuration: DecoderConfiguration, weights: [String: Tensor], tokenizer: any Tokenizer,
                 threads: Int = 2, modelName: String = "local", maxBatchSize: Int = 64, rowBudget: Int = 1024) throws {
         self.configuration = configuration
-        self.model = try Llama(configuration: configuration, weights: weights)
+        self.model = try makeDecoder(configuration: configuration, weights: weights)
         self.tokenizer = tokenizer
         self.threads = max(1, threads)
         self.modelName = modelName

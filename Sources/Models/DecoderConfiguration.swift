@@ -1,6 +1,7 @@
 // The decoder's hyper-parameters, read from a Hugging Face config.json (keys as in transformers'
-// `LlamaConfig`/`Qwen2Config`, absent keys defaulted like transformers does) or from GGUF metadata
-// (`llama.*`/`qwen2.*` keys as written by llama.cpp's `convert_hf_to_gguf.py`).
+// `LlamaConfig`/`Qwen2Config`/`Gemma3TextConfig`, absent keys defaulted like transformers does) or from
+// GGUF metadata (`llama.*`/`qwen2.*`/`gemma3.*` keys as written by llama.cpp's `convert_hf_to_gguf.py`).
+// gemma3's extra keys live in `Gemma3Parameters` (Gemma3.swift).
 import Foundation
 import Checkpoints
 import Tensors
@@ -60,9 +61,9 @@ public struct RoPEScalingParameters: Codable, Sendable, Equatable {
     }
 }
 
-/// A llama/qwen2 decoder's shape and numerics.
+/// A llama/qwen2/gemma3 decoder's shape and numerics.
 public struct DecoderConfiguration: Codable, Sendable, Equatable {
-    /// "llama" or "qwen2".
+    /// "llama", "qwen2" or "gemma3_text".
     public var modelType: String
     public var hiddenSize: Int
     public var intermediateSize: Int
@@ -80,6 +81,8 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
     public var attentionBias: Bool
     public var bosTokenID: Int?
     public var eosTokenIDs: [Int]
+    /// gemma3's sliding-window layout, local RoPE base and attention scale; nil for other architectures.
+    public var gemma3: Gemma3Parameters?
 
     enum CodingKeys: String, CodingKey {
         case modelType = "model_type", hiddenSize = "hidden_size", intermediateSize = "intermediate_size"
@@ -88,6 +91,7 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
         case rmsNormEps = "rms_norm_eps", ropeTheta = "rope_theta", ropeScaling = "rope_scaling"
         case maxPositionEmbeddings = "max_position_embeddings", tieWordEmbeddings = "tie_word_embeddings"
         case attentionBias = "attention_bias", bosTokenID = "bos_token_id", eosTokenIDs = "eos_token_id"
+        case textConfig = "text_config"
     }
 
     /// A configuration from explicit values (tests and the tiny-model factory).
@@ -95,31 +99,39 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
                 numAttentionHeads: Int, numKeyValueHeads: Int, headDim: Int? = nil, vocabSize: Int,
                 rmsNormEps: Double = 1e-5, ropeTheta: Double = 10_000, ropeScaling: RoPEScalingParameters? = nil,
                 maxPositionEmbeddings: Int = 2048, tieWordEmbeddings: Bool = true, attentionBias: Bool? = nil,
-                bosTokenID: Int? = nil, eosTokenIDs: [Int] = []) {
+                bosTokenID: Int? = nil, eosTokenIDs: [Int] = [], gemma3: Gemma3Parameters? = nil) {
         self.modelType = modelType; self.hiddenSize = hiddenSize; self.intermediateSize = intermediateSize
         self.numHiddenLayers = numHiddenLayers; self.numAttentionHeads = numAttentionHeads
         self.numKeyValueHeads = numKeyValueHeads; self.headDim = headDim ?? hiddenSize / max(numAttentionHeads, 1)
         self.vocabSize = vocabSize; self.rmsNormEps = rmsNormEps; self.ropeTheta = ropeTheta
         self.ropeScaling = ropeScaling; self.maxPositionEmbeddings = maxPositionEmbeddings
         self.tieWordEmbeddings = tieWordEmbeddings; self.attentionBias = attentionBias ?? (modelType == "qwen2")
-        self.bosTokenID = bosTokenID; self.eosTokenIDs = eosTokenIDs
+        self.bosTokenID = bosTokenID; self.eosTokenIDs = eosTokenIDs; self.gemma3 = gemma3
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "llama"
+        // A multimodal gemma3 config nests the text model's keys (HF `Gemma3Config.text_config`).
+        if modelType == "gemma3", c.contains(.textConfig) {
+            self = try c.decode(DecoderConfiguration.self, forKey: .textConfig)
+            modelType = Gemma3.modelType
+            return
+        }
+        if modelType == "gemma3" { modelType = Gemma3.modelType }
+        let isGemma3 = modelType == Gemma3.modelType
         hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
         intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
         numHiddenLayers = try c.decode(Int.self, forKey: .numHiddenLayers)
         numAttentionHeads = try c.decode(Int.self, forKey: .numAttentionHeads)
         numKeyValueHeads = try c.decodeIfPresent(Int.self, forKey: .numKeyValueHeads) ?? numAttentionHeads
-        headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? hiddenSize / max(numAttentionHeads, 1)
+        headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? (isGemma3 ? 256 : hiddenSize / max(numAttentionHeads, 1))
         vocabSize = try c.decode(Int.self, forKey: .vocabSize)
         rmsNormEps = try c.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? 1e-6
-        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? 10_000
+        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? (isGemma3 ? 1_000_000 : 10_000)
         ropeScaling = try c.decodeIfPresent(RoPEScalingParameters.self, forKey: .ropeScaling)
         maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048
-        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
+        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? isGemma3
         attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? (modelType == "qwen2")
         bosTokenID = try c.decodeIfPresent(Int.self, forKey: .bosTokenID)
         if let one = try? c.decodeIfPresent(Int.self, forKey: .eosTokenIDs) {
@@ -127,6 +139,29 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
         } else {
             eosTokenIDs = try c.decodeIfPresent([Int].self, forKey: .eosTokenIDs) ?? []
         }
+        gemma3 = try isGemma3 ? Gemma3Parameters(from: decoder) : nil
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(modelType, forKey: .modelType)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(intermediateSize, forKey: .intermediateSize)
+        try c.encode(numHiddenLayers, forKey: .numHiddenLayers)
+        try c.encode(numAttentionHeads, forKey: .numAttentionHeads)
+        try c.encode(numKeyValueHeads, forKey: .numKeyValueHeads)
+        try c.encode(headDim, forKey: .headDim)
+        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(rmsNormEps, forKey: .rmsNormEps)
+        try c.encode(ropeTheta, forKey: .ropeTheta)
+        try c.encodeIfPresent(ropeScaling, forKey: .ropeScaling)
+        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
+        try c.encode(tieWordEmbeddings, forKey: .tieWordEmbeddings)
+        try c.encode(attentionBias, forKey: .attentionBias)
+        try c.encodeIfPresent(bosTokenID, forKey: .bosTokenID)
+        try c.encode(eosTokenIDs, forKey: .eosTokenIDs)
+        // gemma3's keys sit beside the shared ones in the same object, as in HF's config.json.
+        try gemma3?.encode(to: encoder)
     }
 
     /// Reads `config.json` at `url`.
@@ -143,11 +178,11 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
         try validate(file: url.path)
     }
 
-    /// Reads the `<arch>.*` hyper-parameters of a llama or qwen2 GGUF.
+    /// Reads the `<arch>.*` hyper-parameters of a llama, qwen2 or gemma3 GGUF.
     public init(gguf: GGUFFile) throws {
         let file = gguf.url.lastPathComponent
         let arch = gguf.architecture ?? "(none)"
-        guard arch == "llama" || arch == "qwen2" else {
+        guard arch == "llama" || arch == "qwen2" || arch == "gemma3" else {
             throw ModelError.unsupportedArchitecture(file: file, architecture: arch)
         }
         func int(_ key: String) throws -> Int {
@@ -169,7 +204,8 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
             throw ModelError.invalidConfiguration(file: file, key: "rope_freqs.weight",
                                                   reason: "per-dimension RoPE factors (llama3 scaling in GGUF) are not supported; use the HF folder")
         }
-        self.init(modelType: arch, hiddenSize: hidden, intermediateSize: try int("feed_forward_length"),
+        let modelType = arch == "gemma3" ? Gemma3.modelType : arch
+        self.init(modelType: modelType, hiddenSize: hidden, intermediateSize: try int("feed_forward_length"),
                   numHiddenLayers: try int("block_count"), numAttentionHeads: heads,
                   numKeyValueHeads: gguf.int("\(arch).attention.head_count_kv") ?? heads,
                   headDim: gguf.int("\(arch).attention.key_length") ?? hidden / max(heads, 1),
@@ -180,6 +216,10 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
                   attentionBias: gguf.info("blk.0.attn_q.bias") != nil,
                   bosTokenID: gguf.int("tokenizer.ggml.bos_token_id"),
                   eosTokenIDs: gguf.int("tokenizer.ggml.eos_token_id").map { [$0] } ?? [])
+        if arch == "gemma3" {
+            gemma3 = Gemma3Parameters(gguf: gguf, layers: numHiddenLayers, hiddenSize: hiddenSize, heads: heads,
+                                      headDim: headDim)
+        }
         if let rot = gguf.int("\(arch).rope.dimension_count"), rot != headDim {
             throw ModelError.invalidConfiguration(file: file, key: "\(arch).rope.dimension_count",
                                                   reason: "partial rotary (\(rot) of \(headDim) dims) is not supported")
@@ -190,8 +230,12 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
     /// Checks the shape invariants the kernels rely on.
     public func validate(file: String) throws {
         func bad(_ key: String, _ why: String) -> ModelError { .invalidConfiguration(file: file, key: key, reason: why) }
-        guard modelType == "llama" || modelType == "qwen2" else {
+        guard modelType == "llama" || modelType == "qwen2" || modelType == Gemma3.modelType else {
             throw ModelError.unsupportedArchitecture(file: file, architecture: modelType)
+        }
+        if modelType == Gemma3.modelType {
+            guard let gemma3 else { throw bad("model_type", "gemma3_text needs its gemma3 keys (layer_types, sliding_window, …)") }
+            try gemma3.validate(layers: numHiddenLayers, file: file)
         }
         guard hiddenSize > 0, intermediateSize > 0, numHiddenLayers > 0, vocabSize > 0 else {
             throw bad("hidden_size", "sizes must be positive")

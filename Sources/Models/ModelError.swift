@@ -4,7 +4,7 @@ import Foundation
 
 /// Everything that can go wrong building a decoder from a checkpoint.
 public enum ModelError: Error, Sendable, Equatable, LocalizedError {
-    /// The checkpoint's architecture is not llama or qwen2.
+    /// The checkpoint's architecture is not llama, qwen2 or gemma3.
     case unsupportedArchitecture(file: String, architecture: String)
     /// A configuration key is absent or unusable.
     case invalidConfiguration(file: String, key: String, reason: String)
@@ -20,7 +20,7 @@ public enum ModelError: Error, Sendable, Equatable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case let .unsupportedArchitecture(file, architecture):
-            return "\(file): architecture '\(architecture)' is not supported; use a llama or qwen2 checkpoint"
+            return "\(file): architecture '\(architecture)' is not supported; use a llama, qwen2 or gemma3 checkpoint"
         case let .invalidConfiguration(file, key, reason):
             return "\(file): configuration key '\(key)': \(reason); fix or re-export the checkpoint's config"
         case let .missingTensor(name):

@@ -1,4 +1,4 @@
-// The GGUF ↔ Hugging Face tensor-name table for llama/qwen2 (llama.cpp `gguf-py/gguf/tensor_mapping.py`)
+// The GGUF ↔ Hugging Face tensor-name tables for llama/qwen2 and gemma3 (llama.cpp `gguf-py/gguf/tensor_mapping.py`)
 // and the q/k row permutation that llama.cpp's `convert_hf_to_gguf.py` (`LlamaModel.permute`) applies to
 // llama checkpoints so its interleaved RoPE matches HF's rotate_half. qwen2 is converted unpermuted.
 import Tensors
@@ -24,24 +24,47 @@ public enum TensorNames {
         "ffn_down.weight": "mlp.down_proj.weight",
     ]
 
+    /// gemma3's per-layer suffixes. Its four norms per layer reuse llama's GGUF names differently:
+    /// `ffn_norm` is HF's pre_feedforward_layernorm and HF's post_attention_layernorm is `post_attention_norm`.
+    static let gemma3PerLayer: [String: String] = [
+        "attn_norm.weight": "input_layernorm.weight",
+        "attn_q.weight": "self_attn.q_proj.weight",
+        "attn_k.weight": "self_attn.k_proj.weight",
+        "attn_v.weight": "self_attn.v_proj.weight",
+        "attn_q_norm.weight": "self_attn.q_norm.weight",
+        "attn_k_norm.weight": "self_attn.k_norm.weight",
+        "attn_output.weight": "self_attn.o_proj.weight",
+        "post_attention_norm.weight": "post_attention_layernorm.weight",
+        "ffn_norm.weight": "pre_feedforward_layernorm.weight",
+        "ffn_gate.weight": "mlp.gate_proj.weight",
+        "ffn_up.weight": "mlp.up_proj.weight",
+        "ffn_down.weight": "mlp.down_proj.weight",
+        "post_ffw_norm.weight": "post_feedforward_layernorm.weight",
+    ]
+
+    /// The per-layer table of an architecture (GGUF `general.architecture` or HF `model_type`).
+    static func perLayer(architecture: String) -> [String: String] {
+        architecture.hasPrefix("gemma3") ? gemma3PerLayer : perLayer
+    }
+
     /// The HF name of a GGUF tensor, or nil for tensors the decoder does not use (e.g. `rope_freqs`).
-    public static func huggingFace(fromGGUF name: String) -> String? {
+    public static func huggingFace(fromGGUF name: String, architecture: String = "llama") -> String? {
         if let g = global[name] { return g }
         let parts = name.split(separator: ".", maxSplits: 2)
         guard parts.count == 3, parts[0] == "blk", let layer = Int(parts[1]),
-              let suffix = perLayer[String(parts[2])] else { return nil }
+              let suffix = perLayer(architecture: architecture)[String(parts[2])] else { return nil }
         return "model.layers.\(layer).\(suffix)"
     }
 
     /// The GGUF name of an HF tensor, or nil when GGUF has no counterpart.
-    public static func gguf(fromHuggingFace name: String) -> String? {
+    public static func gguf(fromHuggingFace name: String, architecture: String = "llama") -> String? {
         if let g = global.first(where: { $0.value == name })?.key { return g }
         let prefix = "model.layers."
         guard name.hasPrefix(prefix) else { return nil }
         let rest = name.dropFirst(prefix.count)
         guard let dot = rest.firstIndex(of: "."), let layer = Int(rest[..<dot]) else { return nil }
         let suffix = String(rest[rest.index(after: dot)...])
-        guard let key = perLayer.first(where: { $0.value == suffix })?.key else { return nil }
+        guard let key = perLayer(architecture: architecture).first(where: { $0.value == suffix })?.key else { return nil }
         return "blk.\(layer).\(key)"
     }
 

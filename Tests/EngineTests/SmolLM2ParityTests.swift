@@ -10,7 +10,9 @@ private let modelPath = FileManager.default.homeDirectoryForCurrentUser.path
     + "/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 private let goldenURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("fixtures/goldens/engine/smollm2-llamacpp.json")
-private let datasetPath = "/work/shared/datasets/math500.jsonl"
+/// `../shared/datasets` beside the repository (where CI and the developers' machines keep it).
+private let datasetPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/math500.jsonl").path
 /// Debug builds take over 10 minutes for this suite (the integration tier runs with -c release);
 /// R1AUDIT_SLOW_TESTS=1 runs it in debug anyway.
 private let optimized: Bool = {

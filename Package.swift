@@ -74,7 +74,17 @@ let requested: Set<String> = only.map { closure($0.union(selectedTests.flatMap(\
 let wantCLI = requested.contains("R1AuditCLI")
 let selectedModules = wantCLI ? allModules : requested
 
-let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+// x86-64 hosts compile the numeric modules for AVX2 + FMA + F16C (`haswell`, 2013 on): without it Swift's
+// SIMD8<Float> lowers to pairs of SSE ops and `addProduct` to libm fmaf calls, and the Q8 kernels'
+// vpmaddubsw path (R1AUDIT_AVX2) is unavailable. R1AUDIT_PORTABLE=1 builds a baseline x86-64 binary.
+let portable = ProcessInfo.processInfo.environment["R1AUDIT_PORTABLE"] != nil
+#if arch(x86_64)
+let cpuFlags: [String] = portable ? [] : ["-target-cpu", "haswell", "-DR1AUDIT_AVX2"]
+#else
+let cpuFlags: [String] = []
+#endif
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"] + cpuFlags, .when(configuration: .release)),
+                            .unsafeFlags(cpuFlags, .when(configuration: .debug))]
 let numericModules: Set<String> = ["Tensors", "Checkpoints", "Models", "Engine", "Training", "Tokenizers", "Grading"]
 
 var targets: [Target] = [

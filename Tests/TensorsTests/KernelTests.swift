@@ -176,8 +176,11 @@ private final class Counter: @unchecked Sendable {
         let x = (0..<32).map { Float($0) }
         var y = [Float](repeating: 0, count: 2)
         Q8Gemm.multiplyTransposed(m: 1, a: x, lda: 32, w: q, c: &y, ldc: 2)
-        // Exact: Σ 0.5·i = 248, Σ ±i = -16; int8 rounding of x costs well under 0.5%.
-        #expect(abs(y[0] - 248) < 1 && abs(y[1] + 16) < 0.2)
+        // Unquantised: Σ 0.5·i = 248 and Σ ±i = -16. Quantised, row 1 is exactly
+        // Σ ±127·round(127·i/31) · (31/127) · (1/127), the int8 dot times both scales.
+        let dot = (0..<32).reduce(0) { $0 + ($1 % 2 == 0 ? 127 : -127) * Int((Float($1) * 127 / 31).rounded()) }
+        #expect(abs(y[0] - 248) < 1 && abs(y[1] + 16) < 1)
+        #expect(abs(y[1] - Float(dot) * (31 / 127) * (1 / 127)) < 1e-4)
     }
 
     /// The int8 kernel (both tiles, column and row remainders, several threads, beta) against the
@@ -214,7 +217,7 @@ private final class Counter: @unchecked Sendable {
         var back = [Float](repeating: 0, count: x.count)
         q.dequantize(rows: 0, count: 3, into: &back)
         for i in 0..<x.count { #expect(abs(back[i] - x[i]) <= q.scales[i / 32] * 0.5 + 1e-6) }
-        #expect(Q8Matrix(x, rows: 6, cols: 32) != nil && Q8Matrix(x, rows: 2, cols: 96) == nil)
+        #expect(Q8Matrix(x, rows: 6, cols: 32) != nil && Q8Matrix(x, rows: 4, cols: 48) == nil)
         // Vectorised activation quantisation is bit-identical to the scalar reference.
         var qa = [Int8](repeating: 0, count: 64), sa = [Float](repeating: 0, count: 2)
         Q8Gemm.quantizeActivations(x, lda: 64, rows: 1, cols: 64, quants: &qa, scales: &sa)

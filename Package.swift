@@ -96,8 +96,10 @@ let targetCPU: String? = {
     return nil
     #endif
 }()
-let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"] + (targetCPU.map { ["-target-cpu", $0] } ?? []),
-                                         .when(configuration: .release))]
+/// With AVX2 the Q8 kernels use vpmaddubsw/vpmaddwd (R1AUDIT_AVX2); otherwise their portable loops.
+let cpuFlags: [String] = targetCPU.map { ["-target-cpu", $0] + ($0 == "haswell" ? ["-DR1AUDIT_AVX2"] : []) } ?? []
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"] + cpuFlags, .when(configuration: .release)),
+                            .unsafeFlags(cpuFlags, .when(configuration: .debug))]
 let numericModules: Set<String> = ["Tensors", "Checkpoints", "Models", "Engine", "Training", "Tokenizers", "Grading"]
 
 var targets: [Target] = [

@@ -29,6 +29,9 @@ public struct GenerationBenchmarkResult: Codable, Sendable, Equatable {
     /// `tokens / (cpuSeconds / threads)` estimates the idle-machine rate better than wall time.
     public var prefillCPUSeconds: Double
     public var decodeCPUSeconds: Double
+    /// How the weights were held (`fp32`, `q8`) and their bytes.
+    public var weights: String
+    public var weightBytes: Int
 }
 
 /// Runs the llama-batched-bench protocol on a local model.
@@ -82,7 +85,8 @@ public enum GenerationBenchmark {
             // Prefill computes the lm_head for one row per prompt only.
             prefillGFLOPS: (promptTotal * (flops - lmHead) + Double(batch) * lmHead) / max(prefill, 1e-9) / 1e9,
             decodeGFLOPS: newTotal * flops / max(decode, 1e-9) / 1e9,
-            peakResidentBytes: peakResidentBytes(), prefillCPUSeconds: prefillCPU, decodeCPUSeconds: decodeCPU)
+            peakResidentBytes: peakResidentBytes(), prefillCPUSeconds: prefillCPU, decodeCPUSeconds: decodeCPU,
+            weights: model.weightFormat.rawValue, weightBytes: model.weightBytes)
     }
 
     /// User + system CPU seconds of the whole process so far.

@@ -1,7 +1,7 @@
-// The local CPU backend: a llama/qwen2 decoder in fp32 on OpenBLAS behind the shared `Backend` protocol,
+// The local CPU backend: a llama/qwen2 decoder on the CPU behind the shared `Backend` protocol,
 // so every analysis and the RL stage run on it exactly as on an OpenAI-compatible endpoint.
-// Loading follows llama.cpp's `llama_model_load` order (metadata → tokenizer → tensors), with all weights
-// dequantised to fp32 once so batched passes are plain sgemms.
+// Loading follows llama.cpp's `llama_model_load` order (metadata → tokenizer → tensors), each weight
+// dequantised once and held as Q8_0 (int8 dot products, the default) or fp32 (OpenBLAS sgemm).
 import Foundation
 import Checkpoints
 import Inference
@@ -11,7 +11,7 @@ import Tokenizers
 
 /// Generates completions with an in-process model.
 public final class LocalBackend: Backend, @unchecked Sendable {
-    // Unchecked Sendable: every stored property is immutable after init; `Llama` is a value type and
+    // Unchecked Sendable: every stored property is immutable after init; the decoders are value types and
     // the tokenizer is only read.
     /// The name recorded with every sample (the checkpoint's file or folder name).
     public let modelName: String
@@ -19,7 +19,7 @@ public final class LocalBackend: Backend, @unchecked Sendable {
     public let tokenizer: any Tokenizer
     /// The decoder's hyper-parameters.
     public let configuration: DecoderConfiguration
-    /// The decoder and its fp32 weights.
+    /// The decoder and its weights.
     public let model: any CausalDecoder
     /// Worker threads (OpenBLAS and the attention workers).
     public let threads: Int
@@ -29,11 +29,21 @@ public final class LocalBackend: Backend, @unchecked Sendable {
     public let rowBudget: Int
 
     /// A backend over fp32 weights already in memory (HF names, PyTorch layout), e.g. the RL policy after
-    /// an optimiser step.
-    public init(configuration: DecoderConfiguration, weights: [String: Tensor], tokenizer: any Tokenizer,
-                threads: Int = 2, modelName: String = "local", maxBatchSize: Int = 64, rowBudget: Int = 1024) throws {
-        self.configuration = configuration
-        self.model = try makeDecoder(configuration: configuration, weights: weights)
+    /// an optimiser step; kept fp32 unless `weightFormat` says otherwise, so rollout log-probabilities
+    /// match the fp32 learner's.
+    public convenience init(configuration: DecoderConfiguration, weights: [String: Tensor], tokenizer: any Tokenizer,
+                            threads: Int = 2, modelName: String = "local", maxBatchSize: Int = 64, rowBudget: Int = 1024,
+                            weightFormat: WeightFormat = .fp32) throws {
+        try self.init(model: makeDecoder(configuration: configuration, weights: weights, weightFormat: weightFormat),
+                      tokenizer: tokenizer, threads: threads, modelName: modelName, maxBatchSize: maxBatchSize,
+                      rowBudget: rowBudget)
+    }
+
+    /// A backend over a built decoder.
+    public init(model: any CausalDecoder, tokenizer: any Tokenizer, threads: Int = 2, modelName: String = "local",
+                maxBatchSize: Int = 64, rowBudget: Int = 1024) {
+        self.configuration = model.configuration
+        self.model = model
         self.tokenizer = tokenizer
         self.threads = max(1, threads)
         self.modelName = modelName
@@ -42,29 +52,31 @@ public final class LocalBackend: Backend, @unchecked Sendable {
         Gemm.setThreads(self.threads)
     }
 
-    /// Loads a GGUF file or a Hugging Face folder (config.json, *.safetensors, tokenizer.json).
-    public static func load(path: String, threads: Int = 2, progress: ProgressHandler? = nil) throws -> LocalBackend {
+    /// Loads a GGUF file or a Hugging Face folder (config.json, *.safetensors, tokenizer.json), holding the
+    /// weights in `weightFormat` (q8 by default: the fastest, see `WeightFormat`).
+    public static func load(path: String, threads: Int = 2, weightFormat: WeightFormat = .q8,
+                            progress: ProgressHandler? = nil) throws -> LocalBackend {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CheckpointError.fileNotFound(path: path)
         }
         let url = URL(fileURLWithPath: path)
         progress?(ProgressUpdate(phase: "loading", completed: 0, total: 3, detail: url.lastPathComponent))
-        let configuration: DecoderConfiguration, weights: [String: Tensor], tokenizer: any Tokenizer
+        let model: any CausalDecoder, tokenizer: any Tokenizer
         if isDirectory.boolValue {
             tokenizer = try TokenizerLoader.load(folder: url)
             progress?(ProgressUpdate(phase: "loading", completed: 1, total: 3, detail: "tokenizer"))
-            (configuration, weights) = try loadFolderWeights(url)
+            let (configuration, weights) = try loadFolderWeights(url)
+            model = try makeDecoder(configuration: configuration, weights: weights, weightFormat: weightFormat)
         } else {
             let gguf = try GGUFFile(url: url)
             tokenizer = try TokenizerLoader.load(gguf: gguf)
             progress?(ProgressUpdate(phase: "loading", completed: 1, total: 3, detail: "tokenizer"))
-            (configuration, weights) = try loadGGUFWeights(gguf)
+            model = try loadDecoder(gguf: gguf, weightFormat: weightFormat)
         }
-        progress?(ProgressUpdate(phase: "loading", completed: 2, total: 3, detail: "weights dequantised"))
+        progress?(ProgressUpdate(phase: "loading", completed: 2, total: 3, detail: "weights \(weightFormat.rawValue)"))
         let name = isDirectory.boolValue ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
-        let backend = try LocalBackend(configuration: configuration, weights: weights, tokenizer: tokenizer,
-                                       threads: threads, modelName: name)
+        let backend = LocalBackend(model: model, tokenizer: tokenizer, threads: threads, modelName: name)
         progress?(ProgressUpdate(phase: "loading", completed: 3, total: 3, detail: "ready"))
         return backend
     }

@@ -12,7 +12,9 @@ public protocol CausalDecoder: Sendable {
     func forward(_ chunks: [ForwardChunk], threads: Int) throws -> [Float]
     /// A cache sized for `positions` positions of this model.
     func makeCache(capacity positions: Int) -> SequenceCache
-    /// Bytes of fp32 weights held.
+    /// How the Linear weights are held (fp32 or Q8_0).
+    var weightFormat: WeightFormat { get }
+    /// Bytes of weights held.
     var weightBytes: Int { get }
     /// Floating-point operations of one token's pass through the weight GEMMs (2 per MAC).
     var flopsPerToken: Double { get }
@@ -21,10 +23,12 @@ public protocol CausalDecoder: Sendable {
 extension Llama: CausalDecoder {}
 
 /// The decoder for `configuration.modelType` ("llama"/"qwen2" → `Llama`, "gemma3_text" → `Gemma3`) built
-/// from HF-named fp32 weights (see `loadFloatWeights`).
-public func makeDecoder(configuration: DecoderConfiguration, weights: [String: Tensor]) throws -> any CausalDecoder {
+/// from HF-named fp32 weights (see `loadFloatWeights`); llama/qwen2 hold them in `weightFormat`, gemma3
+/// always in fp32.
+public func makeDecoder(configuration: DecoderConfiguration, weights: [String: Tensor],
+                        weightFormat: WeightFormat = .fp32) throws -> any CausalDecoder {
     switch configuration.modelType {
-    case "llama", "qwen2": return try Llama(configuration: configuration, weights: weights)
+    case "llama", "qwen2": return try Llama(configuration: configuration, weights: weights, weightFormat: weightFormat)
     case Gemma3.modelType: return try Gemma3(configuration: configuration, weights: weights)
     default: throw ModelError.unsupportedArchitecture(file: "configuration", architecture: configuration.modelType)
     }

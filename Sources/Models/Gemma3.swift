@@ -92,6 +92,9 @@ public struct Gemma3: CausalDecoder {
     }
 
     /// Bytes of fp32 weights held.
+    /// Gemma3 keeps fp32 weights (no compact path yet).
+    public var weightFormat: WeightFormat { .fp32 }
+
     public var weightBytes: Int {
         let perLayer = layers.first.map { $0.qkv.count + $0.output.count + $0.gateUp.count + $0.down.count
             + 4 * $0.inputNorm.count + 2 * $0.qNorm.count } ?? 0
@@ -174,9 +177,8 @@ public struct Gemma3: CausalDecoder {
                 for j in 0..<ch.tokens.count {
                     let row = qkv + (starts[ci] + j) * qkvWidth, pos = ch.cache.count + j
                     for g in 0..<kvHeads {
-                        (ch.cache.plane(layer: li, value: false, head: g) + pos * d).update(from: row + qDim + g * d, count: d)
-                        (ch.cache.plane(layer: li, value: true, head: g) + pos * d)
-                            .update(from: row + qDim + kvDim + g * d, count: d)
+                        ch.cache.store(layer: li, head: g, position: pos, key: row + qDim + g * d,
+                                       value: row + qDim + kvDim + g * d)
                     }
                 }
             }
@@ -260,7 +262,7 @@ public struct Gemma3: CausalDecoder {
             for item in items[range] {
                 let start = chunks[item.chunk].cache.count + item.row
                 scratchSize = max(scratchSize, WindowedAttention.scratchCount(rows: item.count, startPosition: start,
-                                                                              groupSize: group, window: window))
+                                                                              groupSize: group, headDim: d, window: window))
             }
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchSize)
             defer { scratch.deallocate() }
@@ -268,7 +270,7 @@ public struct Gemma3: CausalDecoder {
                 let ch = chunks[item.chunk], firstRow = starts[item.chunk] + item.row
                 WindowedAttention.forwardGroup(
                     q: qkv + firstRow * qkvWidth, ldq: qkvWidth,
-                    keys: ch.cache.plane(layer: layer, value: false, head: item.head),
+                    keys: ch.cache.plane(layer: layer, value: false, head: item.head), ldk: ch.cache.capacity,
                     values: ch.cache.plane(layer: layer, value: true, head: item.head),
                     startPosition: ch.cache.count + item.row, rows: item.count, headDim: d,
                     firstHead: item.head * group, groupSize: group, scale: scale, window: window,

@@ -5,15 +5,16 @@
 // so each weight is one sgemm per pass whether it serves a 512-token prefill or 64 decoding sequences.
 import Tensors
 
-/// The fp32 weights of one decoder layer, with q/k/v and gate/up fused for larger GEMMs.
+/// The weights of one decoder layer, with q/k/v and gate/up fused for larger GEMMs (norms and biases
+/// fp32, Linear weights in the model's `WeightFormat`).
 public struct LlamaLayer: Sendable {
     var attentionNorm: [Float]   // (H)
-    var qkv: [Float]             // (qDim + 2·kvDim, H): rows of q_proj, then k_proj, then v_proj
+    var qkv: LinearWeight        // (qDim + 2·kvDim, H): rows of q_proj, then k_proj, then v_proj
     var qkvBias: [Float]?        // (qDim + 2·kvDim) when attention_bias
-    var output: [Float]          // (H, qDim)
+    var output: LinearWeight     // (H, qDim)
     var mlpNorm: [Float]         // (H)
-    var gateUp: [Float]          // (2·I, H): rows of gate_proj, then up_proj
-    var down: [Float]            // (H, I)
+    var gateUp: LinearWeight     // (2·I, H): rows of gate_proj, then up_proj
+    var down: LinearWeight       // (H, I)
 }
 
 /// Which rows of a chunk need logits.
@@ -35,27 +36,46 @@ public struct ForwardChunk {
 /// A llama-family decoder with its weights, runnable on batches of sequences.
 public struct Llama: Sendable {
     public let configuration: DecoderConfiguration
-    let embedding: [Float]       // (V, H)
+    /// How the Linear and embedding weights are held.
+    public let weightFormat: WeightFormat
+    let embedding: LinearWeight  // (V, H); also the lm_head when tied
     let finalNorm: [Float]       // (H)
-    let lmHead: [Float]?         // (V, H), nil when tied to the embedding
+    let lmHead: LinearWeight?    // (V, H), nil when tied to the embedding
     let layers: [LlamaLayer]
     let rope: RoPEFrequencies
 
-    /// Builds the decoder from HF-named fp32 weights in PyTorch layout (see `loadFloatWeights`).
+    /// Builds the decoder from HF-named fp32 weights in PyTorch layout (see `loadFloatWeights`), kept fp32.
     public init(configuration c: DecoderConfiguration, weights: [String: Tensor]) throws {
+        try self.init(configuration: c, weights: weights, weightFormat: .fp32)
+    }
+
+    /// Builds the decoder from HF-named fp32 weights, holding them in `weightFormat`.
+    public init(configuration c: DecoderConfiguration, weights: [String: Tensor], weightFormat: WeightFormat) throws {
+        try self.init(configuration: c, weightFormat: weightFormat, hasLMHead: weights["lm_head.weight"] != nil) { weights[$0] }
+    }
+
+    /// Builds the decoder from a source of HF-named fp32 tensors that is asked for each weight once, in
+    /// order, so a loader can dequantise one tensor at a time and keep only the compact copy
+    /// (`loadLlama(path:weightFormat:)`); `tensor` returns nil for a missing name.
+    public init(configuration c: DecoderConfiguration, weightFormat: WeightFormat, hasLMHead: Bool,
+                tensor: (String) throws -> Tensor?) throws {
         try c.validate(file: "configuration")
         func take(_ name: String, _ shape: [Int]) throws -> [Float] {
-            guard let t = weights[name] else { throw ModelError.missingTensor(name: name) }
+            guard let t = try tensor(name) else { throw ModelError.missingTensor(name: name) }
             guard t.shape == shape else {
                 throw ModelError.shapeMismatch(tensor: name, expected: shape, got: t.shape)
             }
             return t.storage
         }
+        func linear(_ values: [Float], _ rows: Int, _ cols: Int) -> LinearWeight {
+            LinearWeight(values, rows: rows, cols: cols, format: weightFormat)
+        }
         let h = c.hiddenSize, qDim = c.numAttentionHeads * c.headDim, kvDim = c.numKeyValueHeads * c.headDim
         configuration = c
-        embedding = try take("model.embed_tokens.weight", [c.vocabSize, h])
+        self.weightFormat = weightFormat
+        embedding = linear(try take("model.embed_tokens.weight", [c.vocabSize, h]), c.vocabSize, h)
         finalNorm = try take("model.norm.weight", [h])
-        lmHead = weights["lm_head.weight"] == nil && c.tieWordEmbeddings ? nil : try take("lm_head.weight", [c.vocabSize, h])
+        lmHead = !hasLMHead && c.tieWordEmbeddings ? nil : linear(try take("lm_head.weight", [c.vocabSize, h]), c.vocabSize, h)
         layers = try (0..<c.numHiddenLayers).map { i in
             let p = "model.layers.\(i)."
             let bias: [Float]? = c.attentionBias
@@ -64,14 +84,14 @@ public struct Llama: Sendable {
                 : nil
             return LlamaLayer(
                 attentionNorm: try take(p + "input_layernorm.weight", [h]),
-                qkv: try take(p + "self_attn.q_proj.weight", [qDim, h]) + take(p + "self_attn.k_proj.weight", [kvDim, h])
-                    + take(p + "self_attn.v_proj.weight", [kvDim, h]),
+                qkv: linear(try take(p + "self_attn.q_proj.weight", [qDim, h]) + take(p + "self_attn.k_proj.weight", [kvDim, h])
+                    + take(p + "self_attn.v_proj.weight", [kvDim, h]), qDim + 2 * kvDim, h),
                 qkvBias: bias,
-                output: try take(p + "self_attn.o_proj.weight", [h, qDim]),
+                output: linear(try take(p + "self_attn.o_proj.weight", [h, qDim]), h, qDim),
                 mlpNorm: try take(p + "post_attention_layernorm.weight", [h]),
-                gateUp: try take(p + "mlp.gate_proj.weight", [c.intermediateSize, h])
-                    + take(p + "mlp.up_proj.weight", [c.intermediateSize, h]),
-                down: try take(p + "mlp.down_proj.weight", [h, c.intermediateSize]))
+                gateUp: linear(try take(p + "mlp.gate_proj.weight", [c.intermediateSize, h])
+                    + take(p + "mlp.up_proj.weight", [c.intermediateSize, h]), 2 * c.intermediateSize, h),
+                down: linear(try take(p + "mlp.down_proj.weight", [h, c.intermediateSize]), h, c.intermediateSize))
         }
         rope = try c.ropeFrequencies()
     }
@@ -82,11 +102,11 @@ public struct Llama: Sendable {
                       headDim: configuration.headDim, capacity: positions)
     }
 
-    /// Bytes of fp32 weights held.
+    /// Bytes of weights held (fp32 or compact, per `weightFormat`).
     public var weightBytes: Int {
-        let perLayer = layers.first.map { $0.qkv.count + $0.output.count + $0.gateUp.count + $0.down.count
-            + ($0.qkvBias?.count ?? 0) + 2 * $0.attentionNorm.count } ?? 0
-        return 4 * (embedding.count + finalNorm.count + (lmHead?.count ?? 0) + perLayer * layers.count)
+        let perLayer = layers.first.map { $0.qkv.byteCount + $0.output.byteCount + $0.gateUp.byteCount + $0.down.byteCount
+            + 4 * (($0.qkvBias?.count ?? 0) + 2 * $0.attentionNorm.count) } ?? 0
+        return embedding.byteCount + 4 * finalNorm.count + (lmHead?.byteCount ?? 0) + perLayer * layers.count
     }
 
     /// Floating-point operations of one token's forward pass through the weight GEMMs (2 per MAC), for
@@ -129,9 +149,7 @@ public struct Llama: Sendable {
         let sinTable = UnsafeMutablePointer<Float>.allocate(capacity: rows * half)
         defer { for p in [x, normed, qkv, attn, gateUp, act, cosTable, sinTable] { p.deallocate() } }
 
-        embedding.withUnsafeBufferPointer { e in
-            for r in 0..<rows { (x + r * h).update(from: e.baseAddress! + tokens[r] * h, count: h) }
-        }
+        for r in 0..<rows { embedding.row(tokens[r], into: x + r * h) }
         for r in 0..<rows { rope.angles(position: positions[r], cos: cosTable + r * half, sin: sinTable + r * half) }
 
         for (li, layer) in layers.enumerated() {
@@ -140,10 +158,7 @@ public struct Llama: Sendable {
                 RMSNorm.forward(x: x, ld: h, weight: w.baseAddress!, eps: Float(c.rmsNormEps), rows: rows,
                                 width: h, y: normed, ldy: h)
             }
-            layer.qkv.withUnsafeBufferPointer { w in
-                Gemm.multiplyTransposed(m: rows, n: qkvWidth, k: h, a: normed, lda: h, b: w.baseAddress!, ldb: h,
-                                        c: qkv, ldc: qkvWidth)
-            }
+            layer.qkv.apply(m: rows, x: normed, ldx: h, y: qkv, ldy: qkvWidth, threads: threads)
             if let bias = layer.qkvBias {
                 for r in 0..<rows { for j in 0..<qkvWidth { qkv[r * qkvWidth + j] += bias[j] } }
             }
@@ -156,33 +171,23 @@ public struct Llama: Sendable {
                 for j in 0..<ch.tokens.count {
                     let row = qkv + (starts[ci] + j) * qkvWidth, pos = ch.cache.count + j
                     for g in 0..<kvHeads {
-                        (ch.cache.plane(layer: li, value: false, head: g) + pos * d).update(from: row + qDim + g * d, count: d)
-                        (ch.cache.plane(layer: li, value: true, head: g) + pos * d)
-                            .update(from: row + qDim + kvDim + g * d, count: d)
+                        ch.cache.store(layer: li, head: g, position: pos, key: row + qDim + g * d,
+                                       value: row + qDim + kvDim + g * d)
                     }
                 }
             }
             attend(chunks: chunks, starts: starts, layer: li, qkv: qkv, qkvWidth: qkvWidth, out: attn,
                    qDim: qDim, group: group, threads: threads)
             // x += attn · Woᵀ
-            layer.output.withUnsafeBufferPointer { w in
-                Gemm.multiplyTransposed(m: rows, n: h, k: qDim, a: attn, lda: qDim, b: w.baseAddress!, ldb: qDim,
-                                        c: x, ldc: h, beta: 1)
-            }
+            layer.output.apply(m: rows, x: attn, ldx: qDim, y: x, ldy: h, beta: 1, threads: threads)
             // MLP block.
             layer.mlpNorm.withUnsafeBufferPointer { w in
                 RMSNorm.forward(x: x, ld: h, weight: w.baseAddress!, eps: Float(c.rmsNormEps), rows: rows,
                                 width: h, y: normed, ldy: h)
             }
-            layer.gateUp.withUnsafeBufferPointer { w in
-                Gemm.multiplyTransposed(m: rows, n: 2 * inter, k: h, a: normed, lda: h, b: w.baseAddress!, ldb: h,
-                                        c: gateUp, ldc: 2 * inter)
-            }
+            layer.gateUp.apply(m: rows, x: normed, ldx: h, y: gateUp, ldy: 2 * inter, threads: threads)
             SwiGLU.forward(gateUp: gateUp, ld: 2 * inter, rows: rows, width: inter, out: act, ldo: inter)
-            layer.down.withUnsafeBufferPointer { w in
-                Gemm.multiplyTransposed(m: rows, n: h, k: inter, a: act, lda: inter, b: w.baseAddress!, ldb: inter,
-                                        c: x, ldc: h, beta: 1)
-            }
+            layer.down.apply(m: rows, x: act, ldx: inter, y: x, ldy: h, beta: 1, threads: threads)
         }
         for ch in chunks { ch.cache.advance(by: ch.tokens.count) }
 
@@ -202,48 +207,61 @@ public struct Llama: Sendable {
                                 width: h, y: normed + i * h, ldy: h)
             }
         }
-        var logits = [Float](repeating: 0, count: selected.count * c.vocabSize)
-        (lmHead ?? embedding).withUnsafeBufferPointer { w in
-            logits.withUnsafeMutableBufferPointer { out in
-                Gemm.multiplyTransposed(m: selected.count, n: c.vocabSize, k: h, a: normed, lda: h,
-                                        b: w.baseAddress!, ldb: h, c: out.baseAddress!, ldc: c.vocabSize)
-            }
+        // Every element is written by the product (beta 0), so the array is not zero-filled first.
+        return [Float](unsafeUninitializedCapacity: selected.count * c.vocabSize) { out, n in
+            (lmHead ?? embedding).apply(m: selected.count, x: normed, ldx: h, y: out.baseAddress!, ldy: c.vocabSize,
+                                        threads: threads)
+            n = selected.count * c.vocabSize
         }
-        return logits
     }
 
-    /// Causal attention of every chunk, parallel over (chunk, KV head) work items.
+    /// Causal attention of every chunk, parallel over (chunk, KV head, block of rows) work items: a
+    /// prompt chunk is cut into blocks of `attentionRowBlock` rows so that each block's score matrix
+    /// stops at its own last visible position (the causal half is never computed) and a single long
+    /// prompt still spreads over the workers.
     private func attend(chunks: [ForwardChunk], starts: [Int], layer: Int, qkv: UnsafeMutablePointer<Float>,
                         qkvWidth: Int, out: UnsafeMutablePointer<Float>, qDim: Int, group: Int, threads: Int) {
         let kvHeads = configuration.numKeyValueHeads, d = configuration.headDim
-        let items = chunks.count * kvHeads
+        var items: [(chunk: Int, head: Int, row0: Int, rows: Int)] = []
+        var usesBLAS = false
+        for (ci, ch) in chunks.enumerated() {
+            var r0 = 0
+            while r0 < ch.tokens.count {
+                let n = min(Self.attentionRowBlock, ch.tokens.count - r0)
+                for g in 0..<kvHeads { items.append((ci, g, r0, n)) }
+                usesBLAS = usesBLAS || n > 1
+                r0 += n
+            }
+        }
         let work = { (range: Range<Int>) in
             var scratchSize = 0
-            for item in range {
-                let ch = chunks[item / kvHeads]
-                scratchSize = max(scratchSize, CausalAttention.scratchCount(rows: ch.tokens.count,
-                                                                            startPosition: ch.cache.count, groupSize: group))
+            for item in items[range] {
+                scratchSize = max(scratchSize, CausalAttention.scratchCount(
+                    rows: item.rows, startPosition: chunks[item.chunk].cache.count + item.row0, groupSize: group, headDim: d))
             }
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(scratchSize, 1))
             defer { scratch.deallocate() }
-            for item in range {
-                let ci = item / kvHeads, g = item % kvHeads, ch = chunks[ci]
+            for item in items[range] {
+                let ch = chunks[item.chunk], row = starts[item.chunk] + item.row0
                 CausalAttention.forwardGroup(
-                    q: qkv + starts[ci] * qkvWidth, ldq: qkvWidth,
-                    keys: ch.cache.plane(layer: layer, value: false, head: g),
-                    values: ch.cache.plane(layer: layer, value: true, head: g),
-                    startPosition: ch.cache.count, rows: ch.tokens.count, headDim: d, firstHead: g * group,
-                    groupSize: group, out: out + starts[ci] * qDim, ldo: qDim, scratch: scratch)
+                    q: qkv + row * qkvWidth, ldq: qkvWidth,
+                    keys: ch.cache.plane(layer: layer, value: false, head: item.head), ldk: ch.cache.capacity,
+                    values: ch.cache.plane(layer: layer, value: true, head: item.head),
+                    startPosition: ch.cache.count + item.row0, rows: item.rows, headDim: d, firstHead: item.head * group,
+                    groupSize: group, out: out + row * qDim, ldo: qDim, scratch: scratch)
             }
         }
-        if threads > 1 && items > 1 {
-            // Small per-head products: run them single-threaded inside each worker.
+        if threads > 1 && items.count > 1 {
+            // Prompt blocks call sgemm: run it single-threaded inside each worker.
             let blasThreads = Gemm.threads
-            Gemm.setThreads(1)
-            Parallel.forChunks(items, threads: threads, work)
-            Gemm.setThreads(blasThreads)
+            if usesBLAS { Gemm.setThreads(1) }
+            Parallel.forChunks(items.count, threads: threads, work)
+            if usesBLAS { Gemm.setThreads(blasThreads) }
         } else {
-            work(0..<items)
+            work(0..<items.count)
         }
     }
+
+    /// Rows per attention work item of a prompt chunk.
+    static let attentionRowBlock = 64
 }

@@ -50,7 +50,7 @@ struct BenchGenerateCommand: AsyncParsableCommand {
         try output.emit(r) {
             let mib = r.peakResidentBytes.map { String(format: "%.0f MiB", Double($0) / 1_048_576) } ?? "n/a"
             return """
-            model \(r.model), \(r.threads) threads, batch \(r.batch) × (\(r.promptTokens) prompt + \(r.newTokens) new)
+            model \(r.model), \(r.threads) threads, batch \(r.batch) × (\(r.promptTokens) prompt + \(r.newTokens) new), weights \(r.weights) (\(String(format: "%.0f", Double(r.weightBytes) / 1_048_576)) MiB)
             prefill  \(String(format: "%8.1f", r.prefillTokensPerSecond)) tok/s  (\(String(format: "%.1f", r.prefillGFLOPS)) GFLOP/s)
             decode   \(String(format: "%8.1f", r.decodeTokensPerSecond)) tok/s aggregate  (\(String(format: "%.1f", r.decodeGFLOPS)) GFLOP/s)
             total    \(String(format: "%8.1f", r.totalTokensPerSecond)) tok/s

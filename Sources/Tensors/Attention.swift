@@ -1,80 +1,136 @@
 // Causal scaled-dot-product attention with grouped-query heads (GQA, Ainslie et al. 2023) over a
 // KV cache, as HF `LlamaAttention` with `repeat_kv`: query head h reads KV head h / (heads / kvHeads).
-// The fast kernel runs two sgemms per head (scores, then scores · V); decode (one row) runs an
-// 8-lane SIMD loop that reads each cached key/value once for the whole GQA group. The naive kernel beside it loops in Double.
+// Keys are cached transposed, (headDim, capacity) per KV head, so that decode computes 8 positions'
+// scores per FMA lane-wise with no horizontal sums, and prefill's Q·Kᵀ is a plain (NoTrans) sgemm.
+// The cache holds fp16 (llama.cpp's default cache type): decode streams half the bytes and converts 8
+// values per vcvtph2ps. Prefill converts the block's keys/values to fp32 scratch and runs two sgemms per
+// head (scores, then scores · V). The naive kernel beside it loops in Double over fp32 keys in
+// (positions, headDim) order.
 import Foundation
+
+/// The KV cache's element type: fp16, except on Intel macOS where Swift has no Float16.
+#if os(macOS) && arch(x86_64)
+public typealias KVElement = Float
+#else
+public typealias KVElement = Float16
+#endif
 
 /// Attention of a chunk of consecutive positions of one sequence against its cached keys/values.
 public enum CausalAttention {
-    /// Scratch floats `forwardGroup` needs for `rows` rows ending at `startPosition + rows`.
-    public static func scratchCount(rows: Int, startPosition: Int, groupSize: Int) -> Int {
-        max(rows, groupSize) * (startPosition + rows)
+    /// Scratch floats `forwardGroup` needs for `rows` rows ending at `startPosition + rows` (scores, plus
+    /// fp32 copies of the keys and values for a prompt block).
+    public static func scratchCount(rows: Int, startPosition: Int, groupSize: Int, headDim: Int) -> Int {
+        let total = startPosition + rows
+        return max(rows, groupSize) * total + (rows > 1 || headDim % 8 != 0 ? 2 * headDim * total : 0)
     }
 
     /// Attention for the query heads `firstHead ..< firstHead + groupSize`, which share one KV head.
     /// - q: `rows` rows (stride `ldq`); head h of row r is at `q + r·ldq + h·headDim`.
-    /// - keys, values: the KV head's cache, (positions, headDim) contiguous, holding at least
-    ///   `startPosition + rows` positions (this chunk's keys already written).
+    /// - keys: the KV head's keys transposed, dimension i of position t at `keys[i·ldk + t]`.
+    /// - values: (positions, headDim) contiguous. Both hold at least `startPosition + rows` positions
+    ///   (this chunk's keys already written).
     /// - out: like q (stride `ldo`). Row r sees positions `0 ... startPosition + r`.
     @inlinable
     public static func forwardGroup(
-        q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+        q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<KVElement>, ldk: Int, values: UnsafePointer<KVElement>,
         startPosition: Int, rows: Int, headDim d: Int, firstHead: Int, groupSize: Int,
         out: UnsafeMutablePointer<Float>, ldo: Int, scratch: UnsafeMutablePointer<Float>
     ) {
         let total = startPosition + rows
         let scale = 1 / Float(d).squareRoot()
-        if rows == 1 && d % 8 == 0 && groupSize <= 8 {
-            decodeGroup(q: q + firstHead * d, keys: keys, values: values, total: total, headDim: d,
-                        groupSize: groupSize, scale: scale, out: out + firstHead * d, scratch: scratch)
+        if rows == 1 && d % 8 == 0 {
+            for h in firstHead..<(firstHead + groupSize) {
+                decodeHead(q: q + h * d, keys: keys, ldk: ldk, values: values, total: total, headDim: d, scale: scale,
+                           out: out + h * d, scores: scratch)
+            }
             return
         }
+        // fp32 copies of the visible keys (d, total) and values (total, d) after the scores' rows.
+        let kf = scratch + max(rows, groupSize) * total, vf = kf + d * total
+        for i in 0..<d { convert(keys + i * ldk, count: total, into: kf + i * total) }
+        convert(values, count: total * d, into: vf)
         for h in firstHead..<(firstHead + groupSize) {
-            Gemm.multiplyTransposed(m: rows, n: total, k: d, a: q + h * d, lda: ldq, b: keys, ldb: d,
-                                    c: scratch, ldc: total, alpha: scale)
+            Gemm.multiply(m: rows, n: total, k: d, a: q + h * d, lda: ldq, b: kf, ldb: total,
+                          c: scratch, ldc: total, alpha: scale)
             for r in 0..<rows {
                 let row = scratch + r * total
                 let visible = startPosition + r + 1
                 Softmax.inPlace(row, count: visible)
                 if visible < total { (row + visible).initialize(repeating: 0, count: total - visible) }
             }
-            Gemm.multiply(m: rows, n: d, k: total, a: scratch, lda: total, b: values, ldb: d,
+            Gemm.multiply(m: rows, n: d, k: total, a: scratch, lda: total, b: vf, ldb: d,
                           c: out + h * d, ldc: ldo)
         }
     }
 
-    /// Decode (one query row): the group's heads read each cached key and value once, in 8-lane SIMD
-    /// (BLAS calls on 1–3 row operands cost more in packing and call overhead than the arithmetic).
+    /// 8 cached values as fp32.
+    @inlinable @inline(__always)
+    static func load8(_ p: UnsafePointer<KVElement>) -> SIMD8<Float> {
+        SIMD8<Float>(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<KVElement>.self))
+    }
+
+    /// Converts `count` cached values to fp32.
     @inlinable
-    static func decodeGroup(q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>, total: Int,
-                            headDim d: Int, groupSize: Int, scale: Float, out: UnsafeMutablePointer<Float>,
-                            scratch: UnsafeMutablePointer<Float>) {
-        @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-            UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    public static func convert(_ x: UnsafePointer<KVElement>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while i + 8 <= count {
+            UnsafeMutableRawPointer(out + i).storeBytes(of: load8(x + i), as: SIMD8<Float>.self)
+            i += 8
         }
-        for t in 0..<total {
-            let k = keys + t * d
-            for g in 0..<groupSize {
-                let qh = q + g * d
-                var acc = SIMD8<Float>()
-                var i = 0
-                while i < d { acc += load(qh + i) * load(k + i); i += 8 }
-                scratch[g * total + t] = acc.sum() * scale
-            }
+        while i < count { out[i] = Float(x[i]); i += 1 }
+    }
+
+    /// Decode (one query row, one head): scores 8 positions per vector from the transposed keys, softmax,
+    /// then the weighted sum of values 32 dimensions at a time in registers (BLAS calls on one-row
+    /// operands cost more in packing and call overhead than the arithmetic).
+    @inlinable
+    static func decodeHead(q: UnsafePointer<Float>, keys: UnsafePointer<KVElement>, ldk: Int, values: UnsafePointer<KVElement>,
+                           total: Int, headDim d: Int, scale: Float, out: UnsafeMutablePointer<Float>,
+                           scores: UnsafeMutablePointer<Float>) {
+        @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
         }
-        for g in 0..<groupSize { Softmax.inPlace(scratch + g * total, count: total) }
-        out.update(repeating: 0, count: groupSize * d)
-        for t in 0..<total {
-            let v = values + t * d
-            for g in 0..<groupSize {
-                let p = SIMD8<Float>(repeating: scratch[g * total + t]), o = out + g * d
-                var i = 0
-                while i < d {
-                    let r = UnsafeMutableRawPointer(o + i)
-                    r.storeBytes(of: r.loadUnaligned(as: SIMD8<Float>.self) + p * load(v + i), as: SIMD8<Float>.self)
-                    i += 8
-                }
+        var t = 0
+        while t + 32 <= total {
+            var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+            for i in 0..<d {
+                let k = keys + i * ldk + t, qi = SIMD8<Float>(repeating: q[i])
+                a0.addProduct(qi, load8(k)); a1.addProduct(qi, load8(k + 8))
+                a2.addProduct(qi, load8(k + 16)); a3.addProduct(qi, load8(k + 24))
             }
+            store(a0 * scale, scores + t); store(a1 * scale, scores + t + 8)
+            store(a2 * scale, scores + t + 16); store(a3 * scale, scores + t + 24)
+            t += 32
+        }
+        while t + 8 <= total {
+            var a0 = SIMD8<Float>()
+            for i in 0..<d { a0.addProduct(SIMD8<Float>(repeating: q[i]), load8(keys + i * ldk + t)) }
+            store(a0 * scale, scores + t)
+            t += 8
+        }
+        while t < total {
+            var s: Float = 0
+            for i in 0..<d { s += q[i] * Float(keys[i * ldk + t]) }
+            scores[t] = s * scale
+            t += 1
+        }
+        Softmax.inPlace(scores, count: total)
+        var i = 0
+        while i + 32 <= d {
+            var o0 = SIMD8<Float>(), o1 = SIMD8<Float>(), o2 = SIMD8<Float>(), o3 = SIMD8<Float>()
+            for t in 0..<total {
+                let v = values + t * d + i, p = SIMD8<Float>(repeating: scores[t])
+                o0.addProduct(p, load8(v)); o1.addProduct(p, load8(v + 8))
+                o2.addProduct(p, load8(v + 16)); o3.addProduct(p, load8(v + 24))
+            }
+            store(o0, out + i); store(o1, out + i + 8); store(o2, out + i + 16); store(o3, out + i + 24)
+            i += 32
+        }
+        while i < d {
+            var o0 = SIMD8<Float>()
+            for t in 0..<total { o0.addProduct(SIMD8<Float>(repeating: scores[t]), load8(values + t * d + i)) }
+            store(o0, out + i)
+            i += 8
         }
     }
 

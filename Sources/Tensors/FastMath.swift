@@ -32,13 +32,37 @@ public enum FastMath {
     @inlinable @inline(__always)
     public static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 
-    /// e^x on 8 lanes with the same polynomial, branch-free for SSE2 (inputs clamped to [-87, 88], so
-    /// results below e^-87 ≈ 1.6e-38 are not flushed to 0; rounding via the 1.5·2²³ trick).
+    /// Lane-wise max, written as a compare-and-blend: the generic `pointwiseMax` and `clamped` are not
+    /// inlined into the kernels (perf showed them as separate hot functions).
+    @inlinable @inline(__always)
+    public static func max(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: a .< b) }
+
+    /// Lane-wise |a| (clears the sign bits).
+    @inlinable @inline(__always)
+    public static func abs(_ a: SIMD8<Float>) -> SIMD8<Float> {
+        unsafeBitCast(unsafeBitCast(a, to: SIMD8<UInt32>.self) & 0x7fff_ffff, to: SIMD8<Float>.self)
+    }
+
+    /// The largest lane.
+    @inlinable @inline(__always)
+    public static func horizontalMax(_ a: SIMD8<Float>) -> Float {
+        let h = a.lowHalf.replacing(with: a.highHalf, where: a.lowHalf .< a.highHalf)
+        let q = h.lowHalf.replacing(with: h.highHalf, where: h.lowHalf .< h.highHalf)
+        return Swift.max(q[0], q[1])
+    }
+
+    /// e^x on 8 lanes with the same polynomial, branch-free (inputs clamped to [-87, 88], so results
+    /// below e^-87 ≈ 1.6e-38 are not flushed to 0). n = round(x·log2 e) comes from the 1.5·2²³ trick,
+    /// whose bit pattern also holds n as an integer, so no float→int conversion is needed (Swift's
+    /// generic SIMD conversion was a per-lane library call, 15% of a profile).
     @inlinable @inline(__always)
     public static func exp(_ v: SIMD8<Float>) -> SIMD8<Float> {
-        let x = v.clamped(lowerBound: SIMD8(repeating: -87), upperBound: SIMD8(repeating: 88))
+        let lo = SIMD8<Float>(repeating: -87), hi = SIMD8<Float>(repeating: 88)
+        var x = v.replacing(with: lo, where: v .< lo)
+        x = x.replacing(with: hi, where: x .> hi)
         let magic = SIMD8<Float>(repeating: 12_582_912)
-        let n = (x * 1.44269504088896341 + magic) - magic
+        let t = x * 1.44269504088896341 + magic
+        let n = t - magic
         var r = x - n * 0.693359375
         r = r + n * 2.12194440e-4
         var p = SIMD8<Float>(repeating: 1.9875691500e-4)
@@ -48,7 +72,8 @@ public enum FastMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         let y = p * r * r + r + 1
-        let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
+        let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+        let bits = (ni &+ 127) &<< 23
         return y * unsafeBitCast(bits, to: SIMD8<Float>.self)
     }
 
@@ -91,8 +116,8 @@ public enum FastMath {
     public static func maximum(_ x: UnsafePointer<Float>, count n: Int) -> Float {
         var m8 = SIMD8<Float>(repeating: -.infinity)
         var i = 0
-        while i + 8 <= n { m8 = pointwiseMax(m8, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)); i += 8 }
-        var m = m8.max()
+        while i + 8 <= n { m8 = max(m8, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)); i += 8 }
+        var m = horizontalMax(m8)
         while i < n { m = Swift.max(m, x[i]); i += 1 }
         return m
     }

@@ -4,7 +4,9 @@
 // iff t ≤ p and p - t < window, i.e. the last `window` positions including itself; without a window it
 // is plain causal attention. Kept apart from `CausalAttention` (whose scale is fixed at 1/√d) so the two
 // kernels evolve independently. Prompt chunks run two sgemms per head over only the key span the rows
-// can see; decode (one row) runs an 8-lane SIMD loop over that span. A naive Double reference sits beside it.
+// can see; decode (one row) runs an 8-lane SIMD loop over that span. The cache is the engine's fp16 one
+// with keys transposed (see `CausalAttention`); the visible span is first converted to fp32 scratch in
+// (positions, headDim) order for both keys and values. A naive Double reference sits beside it.
 import Foundation
 
 /// Attention of consecutive positions of one sequence against its cached keys/values, windowed or not.
@@ -17,33 +19,51 @@ public enum WindowedAttention {
     }
 
     /// Scratch floats `forwardGroup` needs for `rows` rows ending at `startPosition + rows`.
-    public static func scratchCount(rows: Int, startPosition: Int, groupSize: Int, window: Int?) -> Int {
+    public static func scratchCount(rows: Int, startPosition: Int, groupSize: Int, headDim: Int, window: Int?) -> Int {
         let span = startPosition + rows - firstVisible(position: startPosition, window: window)
-        return max(rows, groupSize) * max(span, 1)
+        return max(rows, groupSize) * max(span, 1) + 2 * headDim * max(span, 1)
+    }
+
+    /// fp32 copies of the visible span `lo ..< lo + span` of a cached KV head: keys from their transposed
+    /// (headDim, ldk) layout into (span, headDim), values as stored.
+    @inlinable
+    static func gather(keys: UnsafePointer<KVElement>, ldk: Int, values: UnsafePointer<KVElement>, lo: Int, span: Int,
+                       headDim d: Int, keysOut: UnsafeMutablePointer<Float>, valuesOut: UnsafeMutablePointer<Float>) {
+        for i in 0..<d {
+            let row = keys + i * ldk + lo
+            for t in 0..<span { keysOut[t * d + i] = Float(row[t]) }
+        }
+        CausalAttention.convert(values + lo * d, count: span * d, into: valuesOut)
     }
 
     /// Attention for the query heads `firstHead ..< firstHead + groupSize`, which share one KV head.
     /// - q: `rows` rows (stride `ldq`); head h of row r is at `q + r·ldq + h·headDim`.
-    /// - keys, values: the KV head's cache from position 0, (positions, headDim) contiguous, holding at
-    ///   least `startPosition + rows` positions (this chunk's keys already written).
+    /// - keys: the KV head's cached keys transposed, dimension i of position t at `keys[i·ldk + t]`;
+    ///   values: (positions, headDim) contiguous. Both hold at least `startPosition + rows` positions
+    ///   (this chunk's keys already written).
     /// - scale: multiplies q·k before the softmax.
     /// - out: like q (stride `ldo`). Row r is at position `startPosition + r`.
     @inlinable
     public static func forwardGroup(
-        q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+        q: UnsafePointer<Float>, ldq: Int, keys cachedKeys: UnsafePointer<KVElement>, ldk: Int,
+        values cachedValues: UnsafePointer<KVElement>,
         startPosition: Int, rows: Int, headDim d: Int, firstHead: Int, groupSize: Int, scale: Float, window: Int?,
         out: UnsafeMutablePointer<Float>, ldo: Int, scratch: UnsafeMutablePointer<Float>
     ) {
         guard rows > 0 else { return }
         let lo = firstVisible(position: startPosition, window: window), total = startPosition + rows
         let span = total - lo
+        // Scores first, then the fp32 keys and values of the span (indexed from `lo`).
+        let keys = scratch + max(rows, groupSize) * span, values = keys + span * d
+        gather(keys: cachedKeys, ldk: ldk, values: cachedValues, lo: lo, span: span, headDim: d,
+               keysOut: keys, valuesOut: values)
         if rows == 1 && d % 8 == 0 && groupSize <= 8 {
-            decodeGroup(q: q + firstHead * d, keys: keys + lo * d, values: values + lo * d, count: span, headDim: d,
+            decodeGroup(q: q + firstHead * d, keys: keys, values: values, count: span, headDim: d,
                         groupSize: groupSize, scale: scale, out: out + firstHead * d, scratch: scratch)
             return
         }
         for h in firstHead..<(firstHead + groupSize) {
-            Gemm.multiplyTransposed(m: rows, n: span, k: d, a: q + h * d, lda: ldq, b: keys + lo * d, ldb: d,
+            Gemm.multiplyTransposed(m: rows, n: span, k: d, a: q + h * d, lda: ldq, b: keys, ldb: d,
                                     c: scratch, ldc: span, alpha: scale)
             for r in 0..<rows {
                 let row = scratch + r * span
@@ -53,7 +73,7 @@ public enum WindowedAttention {
                 Softmax.inPlace(row + first, count: end - first)
                 if end < span { (row + end).initialize(repeating: 0, count: span - end) }
             }
-            Gemm.multiply(m: rows, n: d, k: span, a: scratch, lda: span, b: values + lo * d, ldb: d,
+            Gemm.multiply(m: rows, n: d, k: span, a: scratch, lda: span, b: values, ldb: d,
                           c: out + h * d, ldc: ldo)
         }
     }

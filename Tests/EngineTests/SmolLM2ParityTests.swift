@@ -40,9 +40,11 @@ struct SmolLM2ParityTests {
     static let golden: LlamaCppGolden? = (try? Data(contentsOf: goldenURL)).flatMap { try? JSONDecoder().decode(LlamaCppGolden.self, from: $0) }
 
     /// Greedy continuations of llama.cpp's prompt ids match llama.cpp's token for token in most prompts.
-    /// llama.cpp multiplies Q4_1 weights with Q8-quantised activations while we run fp32, so near-ties
-    /// (often EOS against a newline) flip; measured 2026-11-25: 14/24 identical over 32 tokens, 15/24 on
-    /// the first 8 (docs/BENCHMARKS.md, "Local engine"). The thresholds leave room for BLAS rounding.
+    /// llama.cpp multiplies Q4_1 weights with Q8-quantised activations while we run Q8_0 weights (the
+    /// default) with Q8_0 activations for decode and fp32 sgemm for prefill, so near-ties (often EOS
+    /// against a newline) flip; measured 2026-11-25: 14/24 identical over 32 tokens and 14/24 on the first
+    /// 8 with q8 weights, 14/24 and 15/24 with fp32 (docs/BENCHMARKS.md, "Local engine"). The thresholds
+    /// leave room for BLAS rounding.
     @Test func greedyContinuationsMatchLlamaCpp() throws {
         let backend = try #require(Self.backend), golden = try #require(Self.golden)
         let cases = golden.greedy.cases

@@ -46,16 +46,22 @@ private func maxDiff(_ a: [Float], _ b: [Float]) -> Float {
         let (start, rows, window) = shape
         let heads = 4, kvHeads = 2, d = 16, positions = start + rows, scale: Float = 0.3
         let q = randomFloats(rows * heads * d, seed: 24, scale: 2)
-        let k = randomFloats(kvHeads * positions * d, seed: 25, scale: 2)
-        let v = randomFloats(kvHeads * positions * d, seed: 26)
+        // Keys and values rounded to fp16 (the cache's type) so the reference sees the same numbers.
+        let k = randomFloats(kvHeads * positions * d, seed: 25, scale: 2).map { Float(KVElement($0)) }
+        let v = randomFloats(kvHeads * positions * d, seed: 26).map { Float(KVElement($0)) }
+        // The cache layout: keys transposed (headDim, ldk) per KV head with spare capacity, NaN-poisoned.
+        let ldk = positions + 3
+        var kt = [KVElement](repeating: .nan, count: kvHeads * d * ldk)
+        for g in 0..<kvHeads { for t in 0..<positions { for i in 0..<d { kt[(g * d + i) * ldk + t] = KVElement(k[(g * positions + t) * d + i]) } } }
+        let vh = v.map { KVElement($0) }
         var out = [Float](repeating: 0, count: rows * heads * d)
         var scratch = [Float](repeating: 0, count: WindowedAttention.scratchCount(rows: rows, startPosition: start,
-                                                                                   groupSize: 2, window: window))
-        k.withUnsafeBufferPointer { kp in
-            v.withUnsafeBufferPointer { vp in
+                                                                                   groupSize: 2, headDim: d, window: window))
+        kt.withUnsafeBufferPointer { kp in
+            vh.withUnsafeBufferPointer { vp in
                 for g in 0..<kvHeads {
                     WindowedAttention.forwardGroup(
-                        q: q, ldq: heads * d, keys: kp.baseAddress! + g * positions * d,
+                        q: q, ldq: heads * d, keys: kp.baseAddress! + g * d * ldk, ldk: ldk,
                         values: vp.baseAddress! + g * positions * d, startPosition: start, rows: rows, headDim: d,
                         firstHead: g * 2, groupSize: 2, scale: scale, window: window, out: &out, ldo: heads * d,
                         scratch: &scratch)

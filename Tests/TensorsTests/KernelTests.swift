@@ -92,23 +92,30 @@ private func maxDiff(_ a: [Float], _ b: [Float]) -> Float {
         #expect(maxDiff(out, expected) < 1e-5)
     }
 
-    /// Prefill chunks (several rows, causal mask) and decode (one row, GQA group folded) both
-    /// match the naive loop, including a chunk that starts after cached positions.
-    @Test(arguments: [(0, 5), (3, 4), (7, 1), (0, 1)])
-    func attentionMatchesNaive(_ chunk: (Int, Int)) {
-        let (start, rows) = chunk
-        let heads = 4, kvHeads = 2, d = 8, positions = start + rows
+    /// Prefill chunks (several rows, causal mask) and decode (one row) both match the naive loop,
+    /// including a chunk that starts after cached positions and decode over more than 32 positions
+    /// with head dimension 64 (the 32-wide paths). The cache is fp16, so the reference reads the same
+    /// rounded keys and values.
+    @Test(arguments: [(0, 5, 8), (3, 4, 8), (7, 1, 8), (0, 1, 8), (70, 1, 64), (37, 9, 64)])
+    func attentionMatchesNaive(_ chunk: (Int, Int, Int)) {
+        let (start, rows, d) = chunk
+        let heads = 4, kvHeads = 2, positions = start + rows
         let q = randomFloats(rows * heads * d, seed: 9, scale: 2)
-        let k = randomFloats(kvHeads * positions * d, seed: 10, scale: 2)
-        let v = randomFloats(kvHeads * positions * d, seed: 11)
+        let k = randomFloats(kvHeads * positions * d, seed: 10, scale: 2).map { Float(KVElement($0)) }
+        let v = randomFloats(kvHeads * positions * d, seed: 11).map { Float(KVElement($0)) }
         var out = [Float](repeating: 0, count: rows * heads * d)
         var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(rows: rows, startPosition: start,
-                                                                                 groupSize: 2))
-        k.withUnsafeBufferPointer { kp in
-            v.withUnsafeBufferPointer { vp in
+                                                                                 groupSize: 2, headDim: d))
+        // The fast kernel reads keys transposed, (d, ldk) per KV head, with spare capacity.
+        let ldk = positions + 3
+        var kt = [KVElement](repeating: .nan, count: kvHeads * d * ldk)
+        for g in 0..<kvHeads { for t in 0..<positions { for i in 0..<d { kt[(g * d + i) * ldk + t] = KVElement(k[(g * positions + t) * d + i]) } } }
+        let vh = v.map { KVElement($0) }
+        kt.withUnsafeBufferPointer { kp in
+            vh.withUnsafeBufferPointer { vp in
                 for g in 0..<kvHeads {
                     CausalAttention.forwardGroup(
-                        q: q, ldq: heads * d, keys: kp.baseAddress! + g * positions * d,
+                        q: q, ldq: heads * d, keys: kp.baseAddress! + g * d * ldk, ldk: ldk,
                         values: vp.baseAddress! + g * positions * d, startPosition: start, rows: rows,
                         headDim: d, firstHead: g * 2, groupSize: 2, out: &out, ldo: heads * d, scratch: &scratch)
                 }
@@ -155,5 +162,65 @@ private final class Counter: @unchecked Sendable {
         let again = (0..<37).map { Float($0) * 0.3 - 5 }
         #expect(abs(FastMath.sumExp(again, count: 37, shift: 1, scale: 0.5) - sum) < 1e-5 * sum)
         #expect(FastMath.maximum(again, count: 37) == again.max())
+    }
+}
+
+@Suite struct Q8KernelTests {
+    /// A hand-checkable case: one block, weights ±1·0.5 and activations 0…31 scaled.
+    @Test func tinyProductByHand() {
+        // w row 0 = 0.5 everywhere (q = 127, d = 0.5/127); row 1 alternates ±1.
+        let w: [Float] = [Float](repeating: 0.5, count: 32) + (0..<32).map { $0 % 2 == 0 ? 1 : -1 }
+        let q = Q8Matrix(w, rows: 2, cols: 32)!
+        #expect(q.quants[0] == 127 && q.quants[32] == 127 && q.quants[33] == -127)
+        // x = 0, 1, …, 31 (max 31 → q = round(i · 127/31)).
+        let x = (0..<32).map { Float($0) }
+        var y = [Float](repeating: 0, count: 2)
+        Q8Gemm.multiplyTransposed(m: 1, a: x, lda: 32, w: q, c: &y, ldc: 2)
+        // Unquantised: Σ 0.5·i = 248 and Σ ±i = -16. Quantised, row 1 is exactly
+        // Σ ±127·round(127·i/31) · (31/127) · (1/127), the int8 dot times both scales.
+        let dot = (0..<32).reduce(0) { $0 + ($1 % 2 == 0 ? 127 : -127) * Int((Float($1) * 127 / 31).rounded()) }
+        #expect(abs(y[0] - 248) < 1 && abs(y[1] + 16) < 1)
+        #expect(abs(y[1] - Float(dot) * (31 / 127) * (1 / 127)) < 1e-4)
+    }
+
+    /// The int8 kernel (both tiles, column and row remainders, several threads, beta) against the
+    /// naive reference, and the panel/sgemm path against fp32 on the dequantised weights.
+    @Test(arguments: [(1, 5, 32), (3, 7, 64), (5, 9, 96), (13, 33, 160), (64, 70, 576)])
+    func q8ProductMatchesNaive(_ shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        let a = randomFloats(m * k, seed: 21, scale: 3), wf = randomFloats(n * k, seed: 22)
+        let w = Q8Matrix(wf, rows: n, cols: k)!
+        let start = randomFloats(m * n, seed: 23)
+        for threads in [1, 2] {
+            var fast = start, slow = start
+            Q8Gemm.multiplyTransposed(m: m, a: a, lda: k, w: w, c: &fast, ldc: n, beta: 1, threads: threads)
+            Q8Gemm.naiveMultiplyTransposed(m: m, a: a, lda: k, w: w, c: &slow, ldc: n, beta: 1)
+            #expect(maxDiff(fast, slow) < 1e-4 * Float(k).squareRoot())
+        }
+        // Rows are independent: row 0 alone gives bit-identical results.
+        var all = [Float](repeating: 0, count: m * n), one = [Float](repeating: 0, count: n)
+        Q8Gemm.multiplyTransposed(m: m, a: a, lda: k, w: w, c: &all, ldc: n, threads: 2)
+        Q8Gemm.multiplyTransposed(m: 1, a: a, lda: k, w: w, c: &one, ldc: n)
+        #expect(Array(all[0..<n]) == one)
+        // Panels: fp32 activations times the dequantised weights.
+        var deq = [Float](repeating: 0, count: n * k)
+        w.dequantize(rows: 0, count: n, into: &deq)
+        var panels = start, reference = start
+        Q8Gemm.multiplyTransposedByPanels(m: m, a: a, lda: k, w: w, c: &panels, ldc: n, beta: 1)
+        Gemm.naiveMultiplyTransposed(m: m, n: n, k: k, a: a, lda: k, b: deq, ldb: k, c: &reference, ldc: n, beta: 1)
+        #expect(maxDiff(panels, reference) < 1e-4 * Float(k).squareRoot())
+    }
+
+    @Test func quantizationRoundTripsWithinHalfAStep() {
+        let x = randomFloats(3 * 64, seed: 24, scale: 5)
+        let q = Q8Matrix(x, rows: 3, cols: 64)!
+        var back = [Float](repeating: 0, count: x.count)
+        q.dequantize(rows: 0, count: 3, into: &back)
+        for i in 0..<x.count { #expect(abs(back[i] - x[i]) <= q.scales[i / 32] * 0.5 + 1e-6) }
+        #expect(Q8Matrix(x, rows: 6, cols: 32) != nil && Q8Matrix(x, rows: 4, cols: 48) == nil)
+        // Vectorised activation quantisation is bit-identical to the scalar reference.
+        var qa = [Int8](repeating: 0, count: 64), sa = [Float](repeating: 0, count: 2)
+        Q8Gemm.quantizeActivations(x, lda: 64, rows: 1, cols: 64, quants: &qa, scales: &sa)
+        #expect(qa == Array(q.quants[0..<64]) && sa == Array(q.scales[0..<2]))
     }
 }

@@ -5,6 +5,7 @@
 import Engine
 import Foundation
 import Inference
+import Models
 import Testing
 @testable import Training
 
@@ -19,7 +20,7 @@ struct RealModelTests {
     @Test func trainerLogProbsMatchTheEngine() async throws {
         let (policy, _) = try PolicyModel.load(path: RealModels.smolLM2)
         #expect(policy.configuration.numHiddenLayers == 30 && policy.configuration.tieWordEmbeddings)
-        let backend = try LocalBackend.load(path: RealModels.smolLM2, threads: 2)
+        let backend = try LocalBackend.load(path: RealModels.smolLM2, threads: 2, weightFormat: .fp32)
         let c = try await backend.completeAll([CompletionRequest(
             prompt: .text("The capital of France is"),
             parameters: SamplingParameters(temperature: 0, maxTokens: 8, seed: 1, logprobs: true))])[0]

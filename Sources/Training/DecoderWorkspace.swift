@@ -91,10 +91,17 @@ public final class DecoderWorkspace {
         let n = need.rows, c = cfg.hiddenSize, qd = cfg.numAttentionHeads * cfg.headDim
         let kd = cfg.numKeyValueHeads * cfg.headDim, inter = cfg.intermediateSize
         residual = (0...cfg.numHiddenLayers).map { _ in buf(n * c) }                            // (N, C) each
-        layer = (0..<cfg.numHiddenLayers).map { _ in
+        func activations() -> LayerActivations {
             LayerActivations(rinv1: buf(n), xn1: buf(n * c), q: buf(n * qd), k: buf(n * kd), v: buf(n * kd),
                              probs: buf(need.probs), attnOut: buf(n * qd), xMid: buf(n * c), rinv2: buf(n),
                              xn2: buf(n * c), gate: buf(n * inter), up: buf(n * inter), h: buf(n * inter))
+        }
+        if gradientCheckpointing {
+            // One set of buffers for every layer: the backward recomputes layer l into it before using it.
+            let shared = activations()
+            layer = [LayerActivations](repeating: shared, count: cfg.numHiddenLayers)
+        } else {
+            layer = (0..<cfg.numHiddenLayers).map { _ in activations() }
         }
         rinvF = buf(n); xnF = buf(n * c); xT = buf(need.targets * c); logits = buf(need.targets * cfg.vocabSize)
         dx = buf(n * c); dxn = buf(n * c); dq = buf(n * qd); dk = buf(n * kd); dv = buf(n * kd); dAttn = buf(n * qd)

@@ -12,7 +12,7 @@ struct BenchTrainCommand: AsyncParsableCommand {
         discussion: """
         Loads the model in fp32, then times --steps optimiser steps (after --warmup untimed ones) on random \
         token batches. Prints tokens/s, achieved GFLOP/s (6 × linear MACs per token + attention) and the \
-        fraction of the --peak-gflops sgemm peak, plus CPU seconds per step (on a busy machine, \
+        fraction of the --peak-gflops sgemm peak, activation and peak resident memory, plus CPU seconds per step (on a busy machine, \
         batch·seq / (CPU s / threads) estimates the unloaded rate).
         Example: r1audit bench train --model ~/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf --batch 8 --seq 256
         """)
@@ -29,6 +29,8 @@ struct BenchTrainCommand: AsyncParsableCommand {
     var warmup: Int = 1
     @Option(help: "OpenBLAS threads.")
     var threads: Int = 2
+    @Flag(help: "Recompute layer activations in backward instead of keeping them (less memory, ~1 more forward).")
+    var gradientCheckpointing = false
     @Option(help: "The sgemm peak to compare with, GFLOP/s (OpenBLAS fp32 on 2 Zen 4 cores: ~200).")
     var peakGflops: Double = 200
     @OptionGroup var output: OutputOptions
@@ -50,7 +52,8 @@ struct BenchTrainCommand: AsyncParsableCommand {
     func run() async throws {
         setBLASThreads(threads)
         let (policy, _) = try PolicyModel.load(path: model)
-        let r = try LearnerBenchmark.run(model: policy, batch: batch, sequenceLength: seq, steps: steps, warmup: warmup)
+        let r = try LearnerBenchmark.run(model: policy, batch: batch, sequenceLength: seq, steps: steps, warmup: warmup,
+                                           gradientCheckpointing: gradientCheckpointing)
         let estimate = r.cpuSecondsPerStep > 0 ? Double(batch * seq) / (r.cpuSecondsPerStep / Double(threads)) : 0
         let report = Report(model: URL(fileURLWithPath: model).lastPathComponent, threads: threads, result: r,
                             peakFraction: r.gflops / peakGflops, cpuEstimatedTokensPerSecond: estimate)
@@ -59,7 +62,8 @@ struct BenchTrainCommand: AsyncParsableCommand {
             return """
             train \(report.model)  batch \(batch) × seq \(seq), \(threads) threads, \(f(Double(r.parameters) / 1e6))M parameters
               \(f(r.tokensPerSecond)) tokens/s  (\(f(r.secondsPerStep, 2)) s/step: forward \(f(r.forwardSeconds, 2)), backward \(f(r.backwardSeconds, 2)), AdamW \(f(r.optimizerSeconds, 2)))
-              \(f(r.gflops)) GFLOP/s = \(f(report.peakFraction * 100, 0))% of \(f(peakGflops, 0)) GFLOP/s peak; CPU \(f(r.cpuSecondsPerStep, 2)) s/step (≈ \(f(estimate, 0)) tokens/s unloaded); activations \(f(r.activationMiB, 0)) MiB
+              \(f(r.gflops)) GFLOP/s = \(f(report.peakFraction * 100, 0))% of \(f(peakGflops, 0)) GFLOP/s peak; CPU \(f(r.cpuSecondsPerStep, 2)) s/step (≈ \(f(estimate, 0)) tokens/s unloaded)
+              activations \(f(r.activationMiB, 0)) MiB\(r.gradientCheckpointing ? " (gradient checkpointing)" : ""); peak RSS \(f(r.peakRSSMiB, 0)) MiB
             """
         }
     }

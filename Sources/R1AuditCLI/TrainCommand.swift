@@ -1,14 +1,8 @@
 // `r1audit train`: RL-tune a local model with Dr. GRPO (or GRPO, RLOO) on the CPU (issue 6, paper §3).
-// Thin: options, validate(), one `Trainer.run`, render. Metrics go to the run store as train/NAME.
+// Thin: options, validate(), one `TrainingSession.run`, render. Metrics go to the run store as train/NAME.
 import ArgumentParser
-import Datasets
-import Engine
 import Foundation
-import Grading
 import Inference
-import Prompts
-import RunStore
-import Tokenizers
 import Training
 
 extension TrainingError: BadInputError {
@@ -39,7 +33,10 @@ struct TrainCommand: AsyncParsableCommand {
         --mask-truncated drops them. Every step prints one line (reward, accuracy, mean length of correct \
         and incorrect responses, truncated share, zero-variance groups, clip fraction, entropy, gradient \
         norm, grader failures, rollout and learner tokens/s) and stores it in runs/RUN/run.sqlite. \
-        Checkpoints are Hugging Face folders in runs/RUN/checkpoints/step-N; rerun with --resume to continue.
+        Checkpoints are Hugging Face folders in runs/RUN/checkpoints/step-N (weights, config.json and tokenizer \
+        files, also when training from a GGUF; AdamW moments beside them); rerun with --resume to continue. \
+        --gradient-checkpointing recomputes each layer's activations in backward: about L times less \
+        activation memory for one more forward, with bit-identical gradients.
 
         Example: r1audit train --model ~/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf \
         --dataset ../shared/datasets/gsm8k.jsonl --template qwen-math --steps 20 --run smol-drgrpo
@@ -93,6 +90,8 @@ struct TrainCommand: AsyncParsableCommand {
     var plainTextFallback = false
     @Flag(help: "Drop truncated responses from the loss instead of keeping them with reward 0.")
     var maskTruncated = false
+    @Flag(help: "Recompute layer activations in backward instead of keeping them all (less memory, ~1 more forward; same gradients).")
+    var gradientCheckpointing = false
     @Option(help: "AdamW learning rate.")
     var learningRate: Double = 1e-6
     @Option(help: "AdamW weight decay (not applied to norms and biases).")
@@ -105,8 +104,10 @@ struct TrainCommand: AsyncParsableCommand {
     var seed: UInt64 = 0
     @Option(help: "Greedy evaluation every N steps (0: never).")
     var evalEvery: Int = 0
-    @Option(help: "Checkpoint every N steps (always at the end).")
-    var checkpointEvery: Int = 10
+    @Option(help: "Checkpoint every N steps (always at the end); 1 means a killed run loses at most the step in flight.")
+    var checkpointEvery: Int = 1
+    @Option(help: "Keep only the newest N checkpoints (0: keep all; each holds the weights and AdamW moments, ~12 bytes per parameter).")
+    var keepCheckpoints: Int = 2
     @Flag(help: "Continue from the run's last checkpoint (weights, optimiser, step; data order and seeds follow).")
     var resume = false
     @Option(help: "CPU threads.")
@@ -123,6 +124,11 @@ struct TrainCommand: AsyncParsableCommand {
             throw ValidationError("--loss-aggregation must be one of \(LossAggregation.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if groupSize < 2 { throw ValidationError("--group-size must be at least 2") }
+        if evalEvery > 0 && evalDataset == nil {
+            throw ValidationError("--eval-every needs --eval-dataset (the held-out questions to evaluate on)")
+        }
+        if evalEvery < 0 || checkpointEvery < 0 { throw ValidationError("--eval-every and --checkpoint-every must be 0 or positive") }
+        if keepCheckpoints < 0 { throw ValidationError("--keep-checkpoints must be 0 (keep all) or positive") }
         if steps < 1 || promptsPerStep < 1 || maxNewTokens < 1 || ppoEpochs < 1 || miniBatches < 1 || microBatch < 1 {
             throw ValidationError("--steps, --prompts-per-step, --max-new-tokens, --ppo-epochs, --mini-batches and --micro-batch must be positive")
         }
@@ -138,56 +144,28 @@ struct TrainCommand: AsyncParsableCommand {
             steps: steps, promptsPerStep: promptsPerStep, groupSize: groupSize,
             sampling: SamplingParameters(temperature: temperature, topP: topP, maxTokens: maxNewTokens, stop: stop),
             learner: LearnerConfiguration(objective: obj, ppoEpochs: ppoEpochs, miniBatches: miniBatches,
-                                          microBatchSize: microBatch, maskTruncated: maskTruncated),
+                                          microBatchSize: microBatch, maskTruncated: maskTruncated,
+                                          gradientCheckpointing: gradientCheckpointing),
             optimizer: AdamWConfiguration(learningRate: learningRate, weightDecay: weightDecay, maxGradNorm: maxGradNorm,
                                           schedule: warmupSteps > 0 ? .warmup(steps: warmupSteps) : .constant),
             seed: seed, evalEvery: evalEvery, checkpointEvery: checkpointEvery)
     }
 
     func run() async throws {
-        let tpl = try PromptTemplate.named(template)
-        func prompts(_ path: String, _ limit: Int?) throws -> [TrainingPrompt] {
-            try QuestionSet.load(url: URL(fileURLWithPath: path), limit: limit).questions.map {
-                TrainingPrompt(id: $0.id, text: tpl.render(question: $0.problem), golds: $0.golds)
-            }
-        }
-        let train = try prompts(dataset, limit)
-        let eval = try evalDataset.map { try prompts($0, evalLimit) } ?? []
-        let (policy, decoder) = try PolicyModel.load(path: model)
-        let tokenizer = try TokenizerLoader.load(path: URL(fileURLWithPath: model))
-        let threads = self.threads
-        let sampler = BackendRolloutSampler { _, weights in
-            try LocalBackend(configuration: decoder, weights: weights, tokenizer: tokenizer, threads: threads, modelName: "policy")
-        }
-        let mode: ExtractionMode = tpl.extraction == .answerTag ? .answerTag : (tpl.extraction == .boxed ? .boxed : .auto)
-        let db = try runOptions.open()
-        let store = CheckpointStore(directory: runOptions.runDirectory.appendingPathComponent("checkpoints"),
-                                    tokenizerFiles: Self.tokenizerFiles(model), baseConfigJSON: Self.baseConfig(model))
-        let cfg = trainerConfiguration(stop: tpl.stop)
-        try db.setConfig("train", value: cfg)
-        let trainer = try Trainer(configuration: cfg, prompts: train, evalPrompts: eval, sampler: sampler,
-                                  reward: VerifierReward(verifier: AnswerVerifier(extractor: AnswerExtractor(mode: mode, plainTextFallback: plainTextFallback))),
-                                  checkpoints: store)
+        setBLASThreads(threads)
+        let cfg = trainerConfiguration(stop: try TrainingSession.stopStrings(template: template))
+        let setup = TrainingSetup(model: model, dataset: dataset, evalDataset: evalDataset, limit: limit, evalLimit: evalLimit,
+                                  template: template, plainTextFallback: plainTextFallback, threads: threads,
+                                  runDirectory: runOptions.runDirectory, keepCheckpoints: keepCheckpoints)
         let quiet = output.json
-        let summary = try await trainer.run(model: policy, resume: resume, onStep: { m in
-            try db.putMetrics(m.namedValues.map { StoredMetric(name: "train/" + $0.0, step: m.step, value: $0.1) })
+        let summary = try await TrainingSession.run(setup, configuration: cfg, resume: resume, warning: { w in
+            if !quiet { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        }, onStep: { m in
             if !quiet { FileHandle.standardError.write(Data("step \(m.step)/\(cfg.steps) \(m.summary)\n".utf8)) }
         })
         try output.emit(summary) {
             let last = summary.metrics.last.map { $0.summary } ?? "no steps run (already at step \(summary.finalStep))"
             return "trained steps \(summary.startStep + 1)–\(summary.finalStep): \(last)\ncheckpoint: \(summary.lastCheckpoint ?? "none")"
         }
-    }
-
-    /// Tokenizer files of an HF folder, copied into every checkpoint.
-    static func tokenizerFiles(_ model: String) -> [URL] {
-        let url = URL(fileURLWithPath: model)
-        return ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json"]
-            .map { url.appendingPathComponent($0) }.filter { FileManager.default.fileExists(atPath: $0.path) }
-    }
-
-    /// The base folder's config.json, reused for checkpoints.
-    static func baseConfig(_ model: String) -> Data? {
-        try? Data(contentsOf: URL(fileURLWithPath: model).appendingPathComponent("config.json"))
     }
 }

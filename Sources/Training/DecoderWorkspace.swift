@@ -7,7 +7,13 @@ struct LayerActivations {
 }
 
 /// Buffers for a forward/backward over a packed batch. Not thread-safe: one per training task.
+///
+/// With `gradientCheckpointing`, only the residual stream between layers is kept: every layer's
+/// activations share one set of buffers and the backward recomputes a layer's forward before its
+/// backward (Chen et al. 2016), trading one extra forward of the layers for ~L× less activation memory.
 public final class DecoderWorkspace {
+    /// Recompute layer activations in backward instead of keeping them all.
+    public let gradientCheckpointing: Bool
     private(set) var rows = 0
     /// The longest sequence of the planned batch.
     private(set) var longest = 0
@@ -17,8 +23,7 @@ public final class DecoderWorkspace {
     /// Packed row of each scored token's predicting position, and the token it predicts.
     private(set) var targetRows: [Int] = []
     private(set) var targets: [Int] = []
-    private(set) var rope = RotaryTable(headDim: 2, positions: 0, theta: 10000)
-    private var ropeKey: (Int, Int, Double) = (0, 0, 0)
+    private(set) var rope = RotaryTable(inverseFrequencies: [], positions: 0)
 
     var residual: [UnsafeMutablePointer<Float>] = []
     var layer: [LayerActivations] = []
@@ -28,7 +33,8 @@ public final class DecoderWorkspace {
     private var capacity: (rows: Int, probs: Int, targets: Int, longest: Int) = (-1, -1, -1, -1)
 
     /// An empty workspace; buffers are allocated by the first forward.
-    public init() {
+    public init(gradientCheckpointing: Bool = false) {
+        self.gradientCheckpointing = gradientCheckpointing
         let e = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         rinvF = e; xnF = e; xT = e; logits = e
         dx = e; dxn = e; dq = e; dk = e; dv = e; dAttn = e; dh = e; dGate = e; dUp = e; dScores = e; dxT = e
@@ -63,9 +69,9 @@ public final class DecoderWorkspace {
             for t in s.scoredFrom..<l { tRows.append(off + t - 1); tgt.append(s.tokens[t]) }
         }
         longest = maxLength; tokens = toks; positions = pos; segments = segs; targetRows = tRows; targets = tgt; rows = toks.count
-        if ropeKey != (cfg.headDim, maxLength, cfg.ropeTheta) && (ropeKey.0 != cfg.headDim || ropeKey.1 < maxLength || ropeKey.2 != cfg.ropeTheta) {
-            rope = RotaryTable(headDim: cfg.headDim, positions: max(maxLength, 1), theta: cfg.ropeTheta)
-            ropeKey = (cfg.headDim, maxLength, cfg.ropeTheta)
+        let inv = try cfg.ropeFrequencies()
+        if rope.inverseFrequencies != inv || rope.positions < maxLength {
+            rope = RotaryTable(inverseFrequencies: inv, positions: max(maxLength, 1))
         }
         let need = (rows: rows, probs: probTotal, targets: max(tgt.count, 1), longest: maxLength)
         if need.rows <= capacity.rows && need.probs <= capacity.probs && need.targets <= capacity.targets
@@ -85,10 +91,17 @@ public final class DecoderWorkspace {
         let n = need.rows, c = cfg.hiddenSize, qd = cfg.numAttentionHeads * cfg.headDim
         let kd = cfg.numKeyValueHeads * cfg.headDim, inter = cfg.intermediateSize
         residual = (0...cfg.numHiddenLayers).map { _ in buf(n * c) }                            // (N, C) each
-        layer = (0..<cfg.numHiddenLayers).map { _ in
+        func activations() -> LayerActivations {
             LayerActivations(rinv1: buf(n), xn1: buf(n * c), q: buf(n * qd), k: buf(n * kd), v: buf(n * kd),
                              probs: buf(need.probs), attnOut: buf(n * qd), xMid: buf(n * c), rinv2: buf(n),
                              xn2: buf(n * c), gate: buf(n * inter), up: buf(n * inter), h: buf(n * inter))
+        }
+        if gradientCheckpointing {
+            // One set of buffers for every layer: the backward recomputes layer l into it before using it.
+            let shared = activations()
+            layer = [LayerActivations](repeating: shared, count: cfg.numHiddenLayers)
+        } else {
+            layer = (0..<cfg.numHiddenLayers).map { _ in activations() }
         }
         rinvF = buf(n); xnF = buf(n * c); xT = buf(need.targets * c); logits = buf(need.targets * cfg.vocabSize)
         dx = buf(n * c); dxn = buf(n * c); dq = buf(n * qd); dk = buf(n * kd); dv = buf(n * kd); dAttn = buf(n * qd)

@@ -23,6 +23,10 @@ public struct LearnerBenchmarkResult: Sendable, Codable, Hashable {
     public var parameters: Int
     /// Activation buffers, MiB.
     public var activationMiB: Double
+    /// Layer activations recomputed in backward (gradient checkpointing).
+    public var gradientCheckpointing: Bool
+    /// Peak resident memory of the process so far (weights, gradients, AdamW moments, activations), MiB.
+    public var peakRSSMiB: Double
     /// Per-phase seconds of the last step.
     public var forwardSeconds: Double
     /// The backward seconds.
@@ -38,7 +42,8 @@ public struct LearnerBenchmarkResult: Sendable, Codable, Hashable {
 public enum LearnerBenchmark {
     /// Runs `warmup` untimed and `steps` timed optimiser steps of batch × seq tokens (loss: −mean log-prob).
     public static func run(model: PolicyModel, batch: Int, sequenceLength: Int, steps: Int, warmup: Int = 1,
-                           seed: UInt64 = 0, progress: ProgressHandler? = nil) throws -> LearnerBenchmarkResult {
+                           seed: UInt64 = 0, gradientCheckpointing: Bool = false,
+                           progress: ProgressHandler? = nil) throws -> LearnerBenchmarkResult {
         guard batch > 0, sequenceLength > 1, steps > 0 else {
             throw TrainingError.invalidOption(name: "batch/seq/steps", value: "\(batch)/\(sequenceLength)/\(steps)",
                                               reason: "batch and steps must be positive and seq at least 2")
@@ -53,7 +58,7 @@ public enum LearnerBenchmark {
         let dlogp = seqs.map { [Double](repeating: scale, count: $0.tokens.count - 1) }
         var opt = AdamW(configuration: AdamWConfiguration(learningRate: 1e-6), parameters: model.parameters)
         var grads = ParameterSet(zerosLike: model.parameters)
-        let ws = DecoderWorkspace()
+        let ws = DecoderWorkspace(gradientCheckpointing: gradientCheckpointing)
         var total = 0.0, fwd = 0.0, bwd = 0.0, optS = 0.0, cpu = 0.0
         for i in 0..<(warmup + steps) {
             if Task.isCancelled { throw CancellationError() }
@@ -82,9 +87,22 @@ public enum LearnerBenchmark {
                                       tokensPerSecond: tokens / per, gflops: flops / per / 1e9,
                                       parameters: model.parameters.values.count,
                                       activationMiB: Double(ws.allocatedFloats) * 4 / 1_048_576,
+                                      gradientCheckpointing: gradientCheckpointing, peakRSSMiB: peakResidentMiB(),
                                       forwardSeconds: fwd, backwardSeconds: bwd, optimizerSeconds: optS,
                                       cpuSecondsPerStep: cpu / Double(steps))
     }
+}
+
+/// The process's peak resident set (getrusage ru_maxrss: KiB on Linux, bytes on Darwin), MiB.
+public func peakResidentMiB() -> Double {
+    var u = rusage()
+    #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_maxrss) / 1024
+    #else
+    getrusage(RUSAGE_SELF, &u)
+    return Double(u.ru_maxrss) / 1_048_576
+    #endif
 }
 
 /// User + system CPU seconds of this process (all threads), from getrusage.

@@ -36,6 +36,17 @@ func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
+/// Runs `body` with OpenBLAS single-threaded. The attention kernels issue many small sgemms (L×L×D per
+/// head) from our own parallel workers; OpenBLAS threading a 256×256×64 product halves its throughput per
+/// CPU second (31 vs 62 GFLOP/s measured on 2 cores) and concurrent threaded calls contend for its pool.
+@inline(__always)
+func withSingleThreadedBLAS<T>(_ body: () throws -> T) rethrows -> T {
+    let n = openblas_get_num_threads()
+    if n > 1 { openblas_set_num_threads(1) }
+    defer { if n > 1 { openblas_set_num_threads(n) } }
+    return try body()
+}
+
 /// Sets OpenBLAS's thread count (0 leaves it unchanged).
 public func setBLASThreads(_ n: Int) {
     if n > 0 { openblas_set_num_threads(Int32(n)) }

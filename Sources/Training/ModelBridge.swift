@@ -5,17 +5,19 @@ import Models
 import Tensors
 
 extension PolicyConfiguration {
-    /// The trainer's view of an engine configuration; RoPE scaling (llama3-style) is not supported yet.
+    /// The trainer's view of an engine configuration, RoPE scaling (linear, llama3) included.
     public init(_ d: DecoderConfiguration) throws {
-        if let s = d.ropeScaling, s.type != "default" {
-            throw TrainingError.unsupportedConfiguration("rope_scaling \(s.type): the trainer implements plain RoPE only")
-        }
         self.init(modelType: d.modelType, vocabSize: d.vocabSize, hiddenSize: d.hiddenSize,
                   intermediateSize: d.intermediateSize, numHiddenLayers: d.numHiddenLayers,
                   numAttentionHeads: d.numAttentionHeads, numKeyValueHeads: d.numKeyValueHeads, headDim: d.headDim,
                   ropeTheta: d.ropeTheta, rmsNormEps: d.rmsNormEps, tieWordEmbeddings: d.tieWordEmbeddings,
                   attentionBias: d.attentionBias, bosTokenID: d.bosTokenID, eosTokenID: d.eosTokenIDs.first,
-                  maxPositionEmbeddings: d.maxPositionEmbeddings)
+                  maxPositionEmbeddings: d.maxPositionEmbeddings,
+                  ropeScaling: d.ropeScaling.map {
+                      RoPEScalingConfiguration(type: $0.type, factor: $0.factor, lowFrequencyFactor: $0.lowFrequencyFactor,
+                                               highFrequencyFactor: $0.highFrequencyFactor,
+                                               originalMaxPositionEmbeddings: $0.originalMaxPositionEmbeddings)
+                  })
         try validate()
     }
 }

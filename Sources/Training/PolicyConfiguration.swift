@@ -2,6 +2,53 @@
 // (transformers LlamaConfig / Qwen2Config key names), so checkpoints load in transformers and our engine.
 
 import Foundation
+import Tensors
+
+/// HF `rope_scaling` as config.json spells it (`rope_type` "linear" | "llama3", `factor`, llama3's
+/// `low_freq_factor`, `high_freq_factor`, `original_max_position_embeddings`).
+public struct RoPEScalingConfiguration: Sendable, Codable, Hashable {
+    /// "linear" or "llama3".
+    public var type: String
+    /// The factor.
+    public var factor: Double
+    /// llama3: wavelengths above original/low are divided by `factor`.
+    public var lowFrequencyFactor: Double?
+    /// llama3: wavelengths below original/high are kept.
+    public var highFrequencyFactor: Double?
+    /// llama3: the pre-training context.
+    public var originalMaxPositionEmbeddings: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case type = "rope_type", legacyType = "type", factor
+        case lowFrequencyFactor = "low_freq_factor", highFrequencyFactor = "high_freq_factor"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+    }
+
+    /// A scaling of `type` with `factor`.
+    public init(type: String, factor: Double, lowFrequencyFactor: Double? = nil, highFrequencyFactor: Double? = nil,
+                originalMaxPositionEmbeddings: Int? = nil) {
+        self.type = type; self.factor = factor; self.lowFrequencyFactor = lowFrequencyFactor
+        self.highFrequencyFactor = highFrequencyFactor; self.originalMaxPositionEmbeddings = originalMaxPositionEmbeddings
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decodeIfPresent(String.self, forKey: .type) ?? c.decodeIfPresent(String.self, forKey: .legacyType) ?? "default"
+        factor = try c.decodeIfPresent(Double.self, forKey: .factor) ?? 1
+        lowFrequencyFactor = try c.decodeIfPresent(Double.self, forKey: .lowFrequencyFactor)
+        highFrequencyFactor = try c.decodeIfPresent(Double.self, forKey: .highFrequencyFactor)
+        originalMaxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .type)
+        try c.encode(factor, forKey: .factor)
+        try c.encodeIfPresent(lowFrequencyFactor, forKey: .lowFrequencyFactor)
+        try c.encodeIfPresent(highFrequencyFactor, forKey: .highFrequencyFactor)
+        try c.encodeIfPresent(originalMaxPositionEmbeddings, forKey: .originalMaxPositionEmbeddings)
+    }
+}
 
 /// Hyper-parameters of a llama-family decoder (llama, qwen2) in HF `config.json` key names.
 public struct PolicyConfiguration: Sendable, Codable, Hashable {
@@ -35,6 +82,8 @@ public struct PolicyConfiguration: Sendable, Codable, Hashable {
     public var eosTokenID: Int?
     /// The max position embeddings.
     public var maxPositionEmbeddings: Int
+    /// HF `rope_scaling` (`linear` or `llama3`; nil = plain RoPE).
+    public var ropeScaling: RoPEScalingConfiguration?
 
     enum CodingKeys: String, CodingKey {
         case modelType = "model_type", vocabSize = "vocab_size", hiddenSize = "hidden_size"
@@ -43,7 +92,7 @@ public struct PolicyConfiguration: Sendable, Codable, Hashable {
         case headDim = "head_dim", ropeTheta = "rope_theta", rmsNormEps = "rms_norm_eps"
         case tieWordEmbeddings = "tie_word_embeddings", attentionBias = "attention_bias"
         case bosTokenID = "bos_token_id", eosTokenID = "eos_token_id"
-        case maxPositionEmbeddings = "max_position_embeddings"
+        case maxPositionEmbeddings = "max_position_embeddings", ropeScaling = "rope_scaling"
     }
 
     /// A configuration with explicit sizes (tests build tiny random decoders with it).
@@ -51,7 +100,7 @@ public struct PolicyConfiguration: Sendable, Codable, Hashable {
                 numHiddenLayers: Int, numAttentionHeads: Int, numKeyValueHeads: Int, headDim: Int? = nil,
                 ropeTheta: Double = 10000, rmsNormEps: Double = 1e-5, tieWordEmbeddings: Bool = true,
                 attentionBias: Bool? = nil, bosTokenID: Int? = nil, eosTokenID: Int? = nil,
-                maxPositionEmbeddings: Int = 2048) {
+                maxPositionEmbeddings: Int = 2048, ropeScaling: RoPEScalingConfiguration? = nil) {
         self.modelType = modelType; self.vocabSize = vocabSize; self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize; self.numHiddenLayers = numHiddenLayers
         self.numAttentionHeads = numAttentionHeads; self.numKeyValueHeads = numKeyValueHeads
@@ -59,6 +108,7 @@ public struct PolicyConfiguration: Sendable, Codable, Hashable {
         self.ropeTheta = ropeTheta; self.rmsNormEps = rmsNormEps; self.tieWordEmbeddings = tieWordEmbeddings
         self.attentionBias = attentionBias ?? (modelType == "qwen2")
         self.bosTokenID = bosTokenID; self.eosTokenID = eosTokenID; self.maxPositionEmbeddings = maxPositionEmbeddings
+        self.ropeScaling = ropeScaling?.type == "default" ? nil : ropeScaling
     }
 
     public init(from decoder: Decoder) throws {
@@ -81,7 +131,8 @@ public struct PolicyConfiguration: Sendable, Codable, Hashable {
                   tieWordEmbeddings: try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? (type != "llama"),
                   attentionBias: try c.decodeIfPresent(Bool.self, forKey: .attentionBias),
                   bosTokenID: try? c.decodeIfPresent(Int.self, forKey: .bosTokenID), eosTokenID: eos,
-                  maxPositionEmbeddings: try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048)
+                  maxPositionEmbeddings: try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048,
+                  ropeScaling: try c.decodeIfPresent(RoPEScalingConfiguration.self, forKey: .ropeScaling))
     }
 
     /// Checks the sizes the kernels rely on.
@@ -95,6 +146,26 @@ public struct PolicyConfiguration: Sendable, Codable, Hashable {
         guard headDim > 0, headDim % 2 == 0, hiddenSize > 0, intermediateSize > 0, vocabSize > 0, numHiddenLayers > 0 else {
             throw TrainingError.unsupportedConfiguration("sizes must be positive and head_dim even (head_dim \(headDim))")
         }
+        _ = try ropeFrequencies()
+    }
+
+    /// RoPE inverse frequencies θ^(−2i/D), rescaled as HF `modeling_rope_utils.py` does for `linear` and
+    /// `llama3` (the same `RoPEFrequencies` the engine uses, so rollouts and learner agree).
+    public func ropeFrequencies() throws -> [Double] {
+        let scaling: RoPEScaling?
+        switch ropeScaling?.type {
+        case nil, "default"?: scaling = nil
+        case "linear"?: scaling = .linear(factor: ropeScaling?.factor ?? 1)
+        case "llama3"?:
+            let s = ropeScaling
+            // Defaults as transformers' LlamaConfig and the engine's Models.DecoderConfiguration.
+            scaling = .llama3(factor: s?.factor ?? 1, lowFrequencyFactor: s?.lowFrequencyFactor ?? 1,
+                              highFrequencyFactor: s?.highFrequencyFactor ?? 4,
+                              originalMaxPositions: s?.originalMaxPositionEmbeddings ?? 8192)
+        case let other?:
+            throw TrainingError.unsupportedConfiguration("rope_scaling \(other): the trainer implements plain, linear and llama3 RoPE")
+        }
+        return RoPEFrequencies(headDim: headDim, base: ropeTheta, scaling: scaling).inverseFrequencies
     }
 
     /// Every parameter tensor, HF name and PyTorch shape, in a fixed order.

@@ -83,36 +83,13 @@ public struct PolicyModel: Sendable {
         let cfg = configuration
         try workspace.plan(batch, configuration: cfg)
         let w = workspace
-        let c = cfg.hiddenSize, qd = cfg.numAttentionHeads * cfg.headDim, kd = cfg.numKeyValueHeads * cfg.headDim
-        let inter = cfg.intermediateSize, n = w.rows, eps = Float(cfg.rmsNormEps)
+        let c = cfg.hiddenSize, n = w.rows, eps = Float(cfg.rmsNormEps)
         var logProbs = [Double](repeating: 0, count: w.targets.count), entropies = logProbs
         parameters.values.withUnsafeBufferPointer { pb in
             let p = pb.baseAddress!
             embeddingForward(w.residual[0], table: p + embed, tokens: w.tokens, c: c)        // (N, C)
-            for (l, o) in layers.enumerated() {
-                let a = w.layer[l]
-                rmsNormForward(a.xn1, rinv: a.rinv1, x: w.residual[l], w: p + o.norm1, rows: n, c: c, eps: eps)
-                linearForward(a.q, a.xn1, p + o.wq, rows: n, inFeatures: c, outFeatures: qd)        // (N, Q)
-                linearForward(a.k, a.xn1, p + o.wk, rows: n, inFeatures: c, outFeatures: kd)        // (N, K)
-                linearForward(a.v, a.xn1, p + o.wv, rows: n, inFeatures: c, outFeatures: kd)        // (N, K)
-                if cfg.attentionBias {
-                    biasForward(a.q, b: p + o.bq, rows: n, f: qd)
-                    biasForward(a.k, b: p + o.bk, rows: n, f: kd)
-                    biasForward(a.v, b: p + o.bv, rows: n, f: kd)
-                }
-                ropeApply(a.q, positions: w.positions, heads: cfg.numAttentionHeads, headDim: cfg.headDim, table: w.rope, inverse: false)
-                ropeApply(a.k, positions: w.positions, heads: cfg.numKeyValueHeads, headDim: cfg.headDim, table: w.rope, inverse: false)
-                attentionForward(out: a.attnOut, probs: a.probs, q: a.q, k: a.k, v: a.v, segments: w.segments,
-                                 heads: cfg.numAttentionHeads, kvHeads: cfg.numKeyValueHeads, headDim: cfg.headDim)
-                a.xMid.update(from: w.residual[l], count: n * c)                                   // (N, C)
-                linearForward(a.xMid, a.attnOut, p + o.wo, rows: n, inFeatures: qd, outFeatures: c, accumulate: true)
-                rmsNormForward(a.xn2, rinv: a.rinv2, x: a.xMid, w: p + o.norm2, rows: n, c: c, eps: eps)
-                linearForward(a.gate, a.xn2, p + o.gate, rows: n, inFeatures: c, outFeatures: inter)  // (N, I)
-                linearForward(a.up, a.xn2, p + o.up, rows: n, inFeatures: c, outFeatures: inter)      // (N, I)
-                swiGLUForward(a.h, gate: a.gate, up: a.up, count: n * inter)
-                w.residual[l + 1].update(from: a.xMid, count: n * c)
-                linearForward(w.residual[l + 1], a.h, p + o.down, rows: n, inFeatures: inter, outFeatures: c, accumulate: true)
-            }
+            // With gradient checkpointing every layer writes the same activation buffers; backward recomputes them.
+            for l in layers.indices { layerForward(l, parameters: p, workspace: w) }
             let last = w.residual[layers.count]
             rmsNormForward(w.xnF, rinv: w.rinvF, x: last, w: p + finalNorm, rows: n, c: c, eps: eps)
             for (r, row) in w.targetRows.enumerated() { (w.xT + r * c).update(from: w.xnF + row * c, count: c) }  // (R, C)
@@ -126,6 +103,36 @@ public struct PolicyModel: Sendable {
             outLP.append(Array(logProbs[r..<(r + k)])); outEnt.append(Array(entropies[r..<(r + k)])); r += k
         }
         return ScoredOutput(logProbs: outLP, entropies: outEnt)
+    }
+
+    /// One decoder layer: residual[l + 1] = f(residual[l]), keeping in `layer[l]` what its backward reads.
+    /// Deterministic (same sgemm calls, disjoint parallel outputs), so recomputing it under gradient
+    /// checkpointing reproduces the activations bit for bit.
+    func layerForward(_ l: Int, parameters p: UnsafePointer<Float>, workspace w: DecoderWorkspace) {
+        let cfg = configuration, o = layers[l], a = w.layer[l]
+        let c = cfg.hiddenSize, qd = cfg.numAttentionHeads * cfg.headDim, kd = cfg.numKeyValueHeads * cfg.headDim
+        let inter = cfg.intermediateSize, n = w.rows, eps = Float(cfg.rmsNormEps)
+        rmsNormForward(a.xn1, rinv: a.rinv1, x: w.residual[l], w: p + o.norm1, rows: n, c: c, eps: eps)
+        linearForward(a.q, a.xn1, p + o.wq, rows: n, inFeatures: c, outFeatures: qd)        // (N, Q)
+        linearForward(a.k, a.xn1, p + o.wk, rows: n, inFeatures: c, outFeatures: kd)        // (N, K)
+        linearForward(a.v, a.xn1, p + o.wv, rows: n, inFeatures: c, outFeatures: kd)        // (N, K)
+        if cfg.attentionBias {
+            biasForward(a.q, b: p + o.bq, rows: n, f: qd)
+            biasForward(a.k, b: p + o.bk, rows: n, f: kd)
+            biasForward(a.v, b: p + o.bv, rows: n, f: kd)
+        }
+        ropeApply(a.q, positions: w.positions, heads: cfg.numAttentionHeads, headDim: cfg.headDim, table: w.rope, inverse: false)
+        ropeApply(a.k, positions: w.positions, heads: cfg.numKeyValueHeads, headDim: cfg.headDim, table: w.rope, inverse: false)
+        attentionForward(out: a.attnOut, probs: a.probs, q: a.q, k: a.k, v: a.v, segments: w.segments,
+                         heads: cfg.numAttentionHeads, kvHeads: cfg.numKeyValueHeads, headDim: cfg.headDim)
+        a.xMid.update(from: w.residual[l], count: n * c)                                   // (N, C)
+        linearForward(a.xMid, a.attnOut, p + o.wo, rows: n, inFeatures: qd, outFeatures: c, accumulate: true)
+        rmsNormForward(a.xn2, rinv: a.rinv2, x: a.xMid, w: p + o.norm2, rows: n, c: c, eps: eps)
+        linearForward(a.gate, a.xn2, p + o.gate, rows: n, inFeatures: c, outFeatures: inter)  // (N, I)
+        linearForward(a.up, a.xn2, p + o.up, rows: n, inFeatures: c, outFeatures: inter)      // (N, I)
+        swiGLUForward(a.h, gate: a.gate, up: a.up, count: n * inter)
+        w.residual[l + 1].update(from: a.xMid, count: n * c)
+        linearForward(w.residual[l + 1], a.h, p + o.down, rows: n, inFeatures: inter, outFeatures: c, accumulate: true)
     }
 
     /// Accumulates ∂loss/∂θ into `gradients` given ∂loss/∂logp of every scored token of the last forward.
@@ -153,6 +160,7 @@ public struct PolicyModel: Sendable {
                 rmsNormBackward(dx: w.dx, dw: g + finalNorm, dy: w.dxn, x: w.residual[layers.count],
                                 w: p + finalNorm, rinv: w.rinvF, rows: n, c: c)
                 for (l, o) in layers.enumerated().reversed() {
+                    if w.gradientCheckpointing { layerForward(l, parameters: p, workspace: w) }
                     let a = w.layer[l]
                     // MLP: residual[l+1] = xMid + down(silu(gate(xn2)) · up(xn2))
                     w.dh.update(repeating: 0, count: n * inter)

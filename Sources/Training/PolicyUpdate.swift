@@ -38,12 +38,15 @@ public struct LearnerConfiguration: Sendable, Codable, Hashable {
     public var microBatchSize: Int
     /// Drop truncated responses from the loss instead of keeping them with reward 0 (DAPO's overlong filter).
     public var maskTruncated: Bool
+    /// Recompute layer activations in backward (memory only: gradients are bit-identical).
+    public var gradientCheckpointing: Bool
 
     /// Defaults: one epoch, one mini-batch, micro-batches of 8 sequences, truncated responses kept.
     public init(objective: PolicyObjective, ppoEpochs: Int = 1, miniBatches: Int = 1, microBatchSize: Int = 8,
-                maskTruncated: Bool = false) {
+                maskTruncated: Bool = false, gradientCheckpointing: Bool = false) {
         self.objective = objective; self.ppoEpochs = ppoEpochs; self.miniBatches = miniBatches
         self.microBatchSize = microBatchSize; self.maskTruncated = maskTruncated
+        self.gradientCheckpointing = gradientCheckpointing
     }
 }
 
@@ -93,8 +96,9 @@ public struct PolicyUpdate {
     /// Accumulates the gradient of one mini-batch into `gradients`, micro-batch by micro-batch, and
     /// returns the loss and statistics. Weights come from the whole mini-batch, so the result does not
     /// depend on `microBatchSize`.
+    /// With `oldFromForward`, π_old's log-probs are taken from this forward (on-policy, no scoring pass).
     public func accumulate(model: PolicyModel, sequences: [ScoredSequence], terms: [ResponseTerms],
-                           reference: [[Double]]? = nil, workspace: DecoderWorkspace,
+                           reference: [[Double]]? = nil, oldFromForward: Bool = false, workspace: DecoderWorkspace,
                            gradients: inout ParameterSet) throws -> (result: ObjectiveResult, entropySum: Double) {
         let lengths = terms.map { $0.mask.filter { $0 }.count }
         let weights = configuration.objective.tokenWeights(lengths: lengths)
@@ -109,6 +113,7 @@ public struct PolicyUpdate {
             for (k, i) in r.enumerated() {
                 var t = terms[i]
                 t.logProbs = out.logProbs[k]
+                if oldFromForward { t.oldLogProbs = out.logProbs[k] }
                 if let reference { t.referenceLogProbs = reference[i] }
                 micro.append(t)
                 for (e, m) in zip(out.entropies[k], t.mask) where m { entropySum += e }
@@ -150,16 +155,21 @@ public struct PolicyUpdate {
         let keep = all.indices.filter { !all[$0].completionTokens.isEmpty && !all[$0].promptTokens.isEmpty }
         let rollouts = keep.map { all[$0] }, adv = keep.map { advAll[$0] }
         guard !rollouts.isEmpty else { stats.seconds = Date().timeIntervalSince(start); return stats }
-        let old = try scoreRollouts(rollouts, model: model, workspace: workspace)
+        let parts = max(1, min(configuration.miniBatches, rollouts.count))
+        // On-policy with a single optimiser step (one epoch, one mini-batch: the paper's setting), π_old is
+        // the current policy and the update's own forward yields its log-probs bit for bit (same
+        // micro-batches in the same order), so the separate scoring forward is skipped (~25% of the learner).
+        let onPolicy = configuration.ppoEpochs == 1 && parts == 1
+        let old: [[Double]]? = try onPolicy ? nil : scoreRollouts(rollouts, model: model, workspace: workspace)
         let ref = try reference.map { try scoreRollouts(rollouts, model: $0, workspace: workspace) }
         let terms = rollouts.indices.map { i in
-            ResponseTerms(logProbs: old[i], oldLogProbs: old[i],
-                          mask: [Bool](repeating: !(configuration.maskTruncated && rollouts[i].truncated), count: old[i].count),
-                          advantage: adv[i])
+            let lp = old?[i] ?? [Double](repeating: 0, count: rollouts[i].completionTokens.count)
+            return ResponseTerms(logProbs: lp, oldLogProbs: lp,
+                                 mask: [Bool](repeating: !(configuration.maskTruncated && rollouts[i].truncated), count: lp.count),
+                                 advantage: adv[i])
         }
         var grads = ParameterSet(zerosLike: model.parameters)
         var counted = 0, clipped = 0, entropy = 0.0, entropyTokens = 0
-        let parts = max(1, min(configuration.miniBatches, rollouts.count))
         for epoch in 0..<max(1, configuration.ppoEpochs) {
             var order = Array(rollouts.indices)
             if parts > 1 || configuration.ppoEpochs > 1 { order.shuffle(using: &rng) }
@@ -169,7 +179,7 @@ public struct PolicyUpdate {
                 grads.zero()
                 let (res, ent) = try accumulate(model: model, sequences: idx.map { Self.sequence(rollouts[$0]) },
                                                 terms: idx.map { terms[$0] }, reference: ref.map { r in idx.map { r[$0] } },
-                                                workspace: workspace, gradients: &grads)
+                                                oldFromForward: onPolicy, workspace: workspace, gradients: &grads)
                 guard res.loss.isFinite else { throw TrainingError.nonFinite(step: optimizer.step + 1, what: "loss") }
                 let norm = AdamW.clipGlobalNorm(&grads, maxNorm: optimizer.configuration.maxGradNorm)
                 guard norm.isFinite else { throw TrainingError.nonFinite(step: optimizer.step + 1, what: "gradient norm") }

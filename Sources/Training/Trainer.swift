@@ -49,10 +49,12 @@ public struct TrainerConfiguration: Sendable, Codable, Hashable {
         if optimizer.learningRate <= 0 { throw bad("learning-rate", optimizer.learningRate, "must be positive") }
     }
 
-    /// The settings a resumed run must share with the original (everything but steps/eval/checkpoint cadence).
+    /// The settings a resumed run must share with the original (everything but steps/eval/checkpoint cadence
+    /// and gradient checkpointing).
     var fingerprint: String {
         var c = self
         c.steps = 0; c.evalEvery = 0; c.checkpointEvery = 0
+        c.learner.gradientCheckpointing = false                  // memory only: a resume may switch it
         let enc = JSONEncoder()
         enc.outputFormatting = .sortedKeys
         return String(SeedDerivation.fnv1a((try? enc.encode(c)).map { String(decoding: $0, as: UTF8.self) } ?? ""), radix: 16)
@@ -192,7 +194,7 @@ public struct Trainer: Sendable {
         }
         let reference: PolicyModel? = cfg.learner.objective.klCoefficient != 0 ? initial : nil
         let learner = PolicyUpdate(configuration: cfg.learner)
-        let workspace = DecoderWorkspace()
+        let workspace = DecoderWorkspace(gradientCheckpointing: cfg.learner.gradientCheckpointing)
         var summary = TrainingSummary(startStep: start, finalStep: start, metrics: [], lastCheckpoint: nil)
         for step in start..<cfg.steps {
             if Task.isCancelled { throw CancellationError() }

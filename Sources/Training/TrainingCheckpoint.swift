@@ -27,10 +27,17 @@ public struct CheckpointStore: Sendable {
     public var tokenizerFiles: [URL]
     /// The base model's config.json, reused verbatim (with torch_dtype float32) when present.
     public var baseConfigJSON: Data?
+    /// Generated files (name → contents) written into every checkpoint, e.g. tokenizer files made
+    /// from a GGUF vocabulary (`TokenizerExport`).
+    public var generatedFiles: [String: Data]
+    /// Keep only the newest this many checkpoints (0 = keep all).
+    public var keepLast: Int
 
     /// A store rooted at `directory` (created on first save).
-    public init(directory: URL, tokenizerFiles: [URL] = [], baseConfigJSON: Data? = nil) {
+    public init(directory: URL, tokenizerFiles: [URL] = [], baseConfigJSON: Data? = nil,
+                generatedFiles: [String: Data] = [:], keepLast: Int = 0) {
         self.directory = directory; self.tokenizerFiles = tokenizerFiles; self.baseConfigJSON = baseConfigJSON
+        self.generatedFiles = generatedFiles; self.keepLast = keepLast
     }
 
     /// Writes an HF folder for `model` at `url` (no optimiser state): what `export` and evaluation load.
@@ -47,6 +54,11 @@ public struct CheckpointStore: Sendable {
             try SafetensorsWriter.write(named, to: url.appendingPathComponent("model.safetensors"), metadata: ["format": "pt"])
         } catch { throw TrainingError.io(path: url.path, reason: "\(error.localizedDescription)") }
         try configJSON(model.configuration).write(to: url.appendingPathComponent("config.json"))
+        for (name, data) in generatedFiles.sorted(by: { $0.key < $1.key }) {
+            do { try data.write(to: url.appendingPathComponent(name), options: .atomic) } catch {
+                throw TrainingError.io(path: url.appendingPathComponent(name).path, reason: error.localizedDescription)
+            }
+        }
         for f in tokenizerFiles {
             let dest = url.appendingPathComponent(f.lastPathComponent)
             try? fm.removeItem(at: dest)
@@ -90,7 +102,21 @@ public struct CheckpointStore: Sendable {
         } catch let e as TrainingError { throw e } catch {
             throw TrainingError.io(path: url.path, reason: error.localizedDescription)
         }
+        try prune(keeping: url.lastPathComponent)
         return url
+    }
+
+    /// Removes all but the newest `keepLast` step folders (never `latest`'s), after `latest` moved on, so a
+    /// kill during pruning still leaves a complete checkpoint.
+    func prune(keeping current: String) throws {
+        guard keepLast > 0 else { return }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasPrefix("step-") }.sorted()
+        for name in names.dropLast(keepLast) where name != current {
+            do { try FileManager.default.removeItem(at: directory.appendingPathComponent(name)) } catch {
+                throw TrainingError.io(path: directory.appendingPathComponent(name).path, reason: "cannot remove an old checkpoint: \(error.localizedDescription)")
+            }
+        }
     }
 
     /// The folder of the last complete checkpoint, if any.

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # The PyTorch peer of `r1audit bench train`: forward + backward + AdamW tokens/s of a SmolLM2-135M-shaped
 # LlamaForCausalLM (transformers, fp32, random weights: the FLOPs are those of the real model) at
-# batch x seq on the given threads. Usage (venv with torch + transformers):
+# batch x seq on the given threads. Usage (venv with torch + transformers; scripts/bench-train makes one):
 #   python scripts/goldens/training-torch-bench.py --batch 8 --seq 256 --threads 2 --steps 2
+# --gradient-checkpointing turns on transformers' gradient checkpointing (the peer of ours).
 import argparse, json, resource, time
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
@@ -13,6 +14,7 @@ p.add_argument("--seq", type=int, default=256)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--steps", type=int, default=2)
 p.add_argument("--warmup", type=int, default=1)
+p.add_argument("--gradient-checkpointing", action="store_true")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
@@ -20,6 +22,9 @@ cfg = LlamaConfig(vocab_size=49152, hidden_size=576, intermediate_size=1536, num
                   num_attention_heads=9, num_key_value_heads=3, rope_theta=100000, rms_norm_eps=1e-5,
                   tie_word_embeddings=True, max_position_embeddings=8192, attn_implementation="sdpa")
 model = LlamaForCausalLM(cfg).float()
+if a.gradient_checkpointing:
+    model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+model.train()
 opt = torch.optim.AdamW(model.parameters(), lr=1e-6, weight_decay=0.0)
 x = torch.randint(0, cfg.vocab_size, (a.batch, a.seq))
 
@@ -42,4 +47,6 @@ cpu_per = sum(cpus) / len(cpus)
 tokens = a.batch * a.seq
 print(json.dumps({"peer": f"torch {torch.__version__} transformers LlamaForCausalLM fp32 sdpa", "threads": a.threads,
                   "batch": a.batch, "seq": a.seq, "seconds_per_step": per, "tokens_per_second": tokens / per,
-                  "cpu_seconds_per_step": cpu_per, "cpu_estimated_tokens_per_second": tokens / (cpu_per / a.threads)}))
+                  "cpu_seconds_per_step": cpu_per, "cpu_estimated_tokens_per_second": tokens / (cpu_per / a.threads),
+                  "gradient_checkpointing": a.gradient_checkpointing,
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -1,0 +1,106 @@
+// Everything `r1audit train` wires around `Trainer` for a real model, in the library so the CLI stays
+// thin and scripted experiments (the length-bias run) use exactly the same path: questions from a JSONL
+// set through a prompt template, rollouts from the local engine on the current weights, the verifier's
+// 1/0 reward, per-step metrics in the run store as `train/NAME`, and HF checkpoint folders (with
+// tokenizer files, also when the model is a GGUF).
+
+import Datasets
+import Engine
+import Foundation
+import Grading
+import Inference
+import Prompts
+import RunStore
+import Tokenizers
+
+/// Where a real-model run reads from and writes to.
+public struct TrainingSetup: Sendable {
+    /// A GGUF file or a Hugging Face folder.
+    public var model: String
+    /// Training questions (JSONL with problem and answer).
+    public var dataset: String
+    /// Held-out questions for greedy evaluation.
+    public var evalDataset: String?
+    /// Only the first N training questions.
+    public var limit: Int?
+    /// The first N held-out questions.
+    public var evalLimit: Int
+    /// qwen-math, r1, none, or a template file.
+    public var template: String
+    /// Accept a plain-text final answer when no \boxed{} / <answer> is found.
+    public var plainTextFallback: Bool
+    /// Engine threads for rollouts.
+    public var threads: Int
+    /// The run's folder (run.sqlite and checkpoints/ inside).
+    public var runDirectory: URL
+    /// Keep only the newest N checkpoints (0 = all).
+    public var keepCheckpoints: Int
+
+    /// Bundles a setup.
+    public init(model: String, dataset: String, evalDataset: String? = nil, limit: Int? = nil, evalLimit: Int = 50,
+                template: String = "qwen-math", plainTextFallback: Bool = false, threads: Int = 2, runDirectory: URL,
+                keepCheckpoints: Int = 2) {
+        self.model = model; self.dataset = dataset; self.evalDataset = evalDataset; self.limit = limit
+        self.evalLimit = evalLimit; self.template = template; self.plainTextFallback = plainTextFallback
+        self.threads = threads; self.runDirectory = runDirectory; self.keepCheckpoints = keepCheckpoints
+    }
+}
+
+/// Runs `Trainer` on a real model with the local engine, storing metrics and checkpoints.
+public enum TrainingSession {
+    /// The template's stop strings (the trainer configuration's sampling needs them).
+    public static func stopStrings(template: String) throws -> [String] { try PromptTemplate.named(template).stop }
+
+    /// Trains as `configuration` says; `onStep` sees each step after its metrics are stored; `warning`
+    /// receives non-fatal problems (e.g. a GGUF whose tokenizer cannot be written as HF files).
+    public static func run(_ setup: TrainingSetup, configuration cfg: TrainerConfiguration, resume: Bool,
+                           warning: @Sendable (String) -> Void = { _ in },
+                           onStep: @escaping @Sendable (StepMetrics) -> Void = { _ in }) async throws -> TrainingSummary {
+        let tpl = try PromptTemplate.named(setup.template)
+        func prompts(_ path: String, _ limit: Int?) throws -> [TrainingPrompt] {
+            try QuestionSet.load(url: URL(fileURLWithPath: path), limit: limit).questions.map {
+                TrainingPrompt(id: $0.id, text: tpl.render(question: $0.problem), golds: $0.golds)
+            }
+        }
+        let train = try prompts(setup.dataset, setup.limit)
+        let eval = try setup.evalDataset.map { try prompts($0, setup.evalLimit) } ?? []
+        let (policy, decoder) = try PolicyModel.load(path: setup.model)
+        let tokenizer = try TokenizerLoader.load(path: URL(fileURLWithPath: setup.model))
+        let threads = setup.threads
+        let sampler = BackendRolloutSampler { _, weights in
+            try LocalBackend(configuration: decoder, weights: weights, tokenizer: tokenizer, threads: threads, modelName: "policy")
+        }
+        let mode: ExtractionMode = tpl.extraction == .answerTag ? .answerTag : (tpl.extraction == .boxed ? .boxed : .auto)
+        try FileManager.default.createDirectory(at: setup.runDirectory, withIntermediateDirectories: true)
+        let db = try RunDatabase(url: setup.runDirectory.appendingPathComponent(RunDatabase.fileName), create: true)
+        var generated: [String: Data] = [:]
+        if setup.model.hasSuffix(".gguf") {
+            do { generated = try TokenizerExport.huggingFaceFiles(gguf: URL(fileURLWithPath: setup.model)) } catch {
+                warning("checkpoints will have no tokenizer files: \(error.localizedDescription)")
+            }
+        }
+        let store = CheckpointStore(directory: setup.runDirectory.appendingPathComponent("checkpoints"),
+                                    tokenizerFiles: tokenizerFiles(setup.model), baseConfigJSON: baseConfig(setup.model),
+                                    generatedFiles: generated, keepLast: setup.keepCheckpoints)
+        try db.setConfig("train", value: cfg)
+        let trainer = try Trainer(configuration: cfg, prompts: train, evalPrompts: eval, sampler: sampler,
+                                  reward: VerifierReward(verifier: AnswerVerifier(extractor: AnswerExtractor(mode: mode, plainTextFallback: setup.plainTextFallback))),
+                                  checkpoints: store)
+        return try await trainer.run(model: policy, resume: resume, onStep: { m in
+            try db.putMetrics(m.namedValues.map { StoredMetric(name: "train/" + $0.0, step: m.step, value: $0.1) })
+            onStep(m)
+        })
+    }
+
+    /// Tokenizer files of an HF folder, copied into every checkpoint.
+    static func tokenizerFiles(_ model: String) -> [URL] {
+        let url = URL(fileURLWithPath: model)
+        return ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json"]
+            .map { url.appendingPathComponent($0) }.filter { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// The base folder's config.json, reused for checkpoints.
+    static func baseConfig(_ model: String) -> Data? {
+        try? Data(contentsOf: URL(fileURLWithPath: model).appendingPathComponent("config.json"))
+    }
+}

@@ -29,16 +29,18 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let (policy, _) = try PolicyModel.load(path: dir.path)
         #expect(policy.configuration.ropeScaling?.type == type)
-        let engine = try LocalBackend.load(path: dir.path, threads: 1).scoreTokens(tokens).logprobs
+        let engine = try LocalBackend.load(path: dir.path, threads: 1, weightFormat: .fp32).scoreTokens(tokens).logprobs
         let mine = try policy.forward([ScoredSequence(tokens: tokens, scoredFrom: 1)], workspace: DecoderWorkspace()).logProbs[0]
         #expect(mine.count == engine.count)
-        for (a, b) in zip(mine, engine) { #expect(abs(a - b) < 1e-4, "trainer \(a) vs engine \(b)") }
+        // The engine caches keys/values in fp16 (llama.cpp's default cache type), the trainer keeps fp32:
+        // log-probs agree to ~1e-3, not to fp32 rounding.
+        for (a, b) in zip(mine, engine) { #expect(abs(a - b) < 3e-3, "trainer \(a) vs engine \(b)") }
         // Not vacuous: plain RoPE gives different log-probs on the same weights.
         var plain = policy.configuration
         plain.ropeScaling = nil
         let unscaled = try PolicyModel(configuration: plain, parameters: policy.parameters)
             .forward([ScoredSequence(tokens: tokens, scoredFrom: 1)], workspace: DecoderWorkspace()).logProbs[0]
-        #expect(zip(unscaled, engine).map { abs($0 - $1) }.max() ?? 0 > 1e-3)
+        #expect(zip(unscaled, engine).map { abs($0 - $1) }.max() ?? 0 > 3e-2)
         // The checkpoint's config.json carries the scaling in HF spelling.
         let json = try JSONEncoder().encode(policy.configuration)
         let back = try JSONDecoder().decode(PolicyConfiguration.self, from: json)

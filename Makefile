@@ -7,7 +7,7 @@ BIN := .build/$(CONFIG)/r1audit
 SWIFTFLAGS := -c $(CONFIG) -Xswiftc -enable-testing
 APT_PACKAGES := libopenblas-dev libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config
 
-.PHONY: help deps build test test-fast audit models clean
+.PHONY: help deps build test test-fast audit models test-models clean
 
 help:
 	@echo "make deps    install the Debian packages the build needs (needs root or sudo)"
@@ -26,11 +26,15 @@ deps:
 models:
 	scripts/fetch-models smollm2
 
+# The integration tier also checks Gemma-3-270m (the one base model, 253 MB) against llama.cpp's goldens.
+test-models: models
+	scripts/fetch-models gemma3
+
 build: deps
 	$(SWIFT) build $(SWIFTFLAGS)
 
 # Tests run in release, so the real-model tier runs at engine speed.
-test: deps models
+test: deps test-models
 	$(SWIFT) test $(SWIFTFLAGS)
 
 audit: build models

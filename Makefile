@@ -12,7 +12,7 @@ APT_PACKAGES := libopenblas-dev libsqlite3-dev libcurl4-openssl-dev libxml2-dev 
 help:
 	@echo "make deps    install the Debian packages the build needs (needs root or sudo)"
 	@echo "make build   build r1audit ($(CONFIG))"
-	@echo "make test    run every test: unit tiers and the SmolLM2 integration tier"
+	@echo "make test    run every test: unit tiers and the SmolLM2 + Gemma-3 integration tier"
 	@echo "make audit   the main job: audit the embedded default model on the built-in questions, write the report"
 
 # Installs only what is missing, so it is cheap on a machine that has everything.

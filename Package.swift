@@ -97,7 +97,22 @@ let targetCPU: String? = {
     #endif
 }()
 /// With AVX2 the Q8 kernels use vpmaddubsw/vpmaddwd (R1AUDIT_AVX2); otherwise their portable loops.
-let cpuFlags: [String] = targetCPU.map { ["-target-cpu", $0] + ($0 == "haswell" ? ["-DR1AUDIT_AVX2"] : []) } ?? []
+/// When the building CPU also has AVX-512 with VNNI (Zen 4/5, Ice Lake and later), the int8 product uses
+/// vpdpbusd on 512-bit registers (R1AUDIT_AVX512VNNI, `Q8Gemm+VNNI.swift`); R1AUDIT_NO_AVX512=1 turns it off.
+let avx512VNNI: Bool = {
+    guard targetCPU == "haswell", ProcessInfo.processInfo.environment["R1AUDIT_NO_AVX512"] == nil else { return false }
+    #if arch(x86_64) && os(Linux)
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    return ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni"].allSatisfy(flags.contains)
+    #else
+    return false
+    #endif
+}()
+let cpuFlags: [String] = (targetCPU.map { ["-target-cpu", $0] + ($0 == "haswell" ? ["-DR1AUDIT_AVX2"] : []) } ?? [])
+    + (avx512VNNI ? ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx512vnni"].flatMap { ["-Xcc", $0] }
+                    + ["-DR1AUDIT_AVX512VNNI"] : [])
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"] + cpuFlags, .when(configuration: .release)),
                             .unsafeFlags(cpuFlags, .when(configuration: .debug))]
 let numericModules: Set<String> = ["Tensors", "Checkpoints", "Models", "Engine", "Training", "Tokenizers", "Grading"]

@@ -28,34 +28,52 @@ public enum Q8Gemm {
         let sa = UnsafeMutablePointer<Float>.allocate(capacity: m * blocks)
         defer { aq.deallocate(); sa.deallocate() }
         quantizeActivations(a, lda: lda, rows: m, cols: k, quants: aq, scales: sa)
+        #if R1AUDIT_AVX512VNNI
+        offsetActivations(aq, count: m * k)
+        #endif
         w.quants.withUnsafeBufferPointer { wq in
             w.scales.withUnsafeBufferPointer { ws in
-                let wq = wq.baseAddress!, ws = ws.baseAddress!
-                // Work items: groups of 4 weight rows (output columns).
-                let groups = (n + 3) / 4
-                Parallel.forChunks(groups, threads: min(threads, max(1, m * n * k / 200_000))) { range in
-                    var r0 = 0
-                    while r0 < m {
-                        let r1 = min(m, r0 + rowBlock)
-                        for g in range {
-                            let n0 = g * 4
-                            var r = r0
-                            while r + 4 <= r1 {
-                                tile4x2(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0, n: n,
-                                        c: c + r * ldc, ldc: ldc, beta: beta)
-                                tile4x2(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0 + 2, n: n,
-                                        c: c + r * ldc, ldc: ldc, beta: beta)
-                                r += 4
-                            }
-                            while r < r1 {
-                                tile1x4(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0, n: n,
-                                        c: c + r * ldc, beta: beta)
-                                r += 1
-                            }
+                w.offsetCorrections.withUnsafeBufferPointer { wc in
+                    let wq = wq.baseAddress!, ws = ws.baseAddress!
+                    // Work items: groups of 4 weight rows (output columns).
+                    let groups = (n + 3) / 4
+                    Parallel.forChunks(groups, threads: min(threads, max(1, m * n * k / 200_000))) { range in
+                        var r0 = 0
+                        while r0 < m {
+                            let r1 = min(m, r0 + rowBlock)
+                            #if R1AUDIT_AVX512VNNI
+                            vnniTiles(rows: r0, r1, groups: range, aq: aq, sa: sa, k: k, wq: wq, ws: ws, wc: wc.baseAddress!,
+                                      n: n, c: c, ldc: ldc, beta: beta)
+                            #else
+                            tiles(rows: r0, r1, groups: range, aq: aq, sa: sa, k: k, wq: wq, ws: ws, n: n, c: c, ldc: ldc, beta: beta)
+                            #endif
+                            r0 = r1
                         }
-                        r0 = r1
                     }
                 }
+            }
+        }
+    }
+
+    /// Rows r0 ..< r1 against column groups `range` (4 columns each) with the AVX2 or portable tiles.
+    static func tiles(rows r0: Int, _ r1: Int, groups range: Range<Int>, aq: UnsafePointer<Int8>, sa: UnsafePointer<Float>,
+                      k: Int, wq: UnsafePointer<Int8>, ws: UnsafePointer<Float>, n: Int,
+                      c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+        let blocks = k / Q8Matrix.blockSize
+        for g in range {
+            let n0 = g * 4
+            var r = r0
+            while r + 4 <= r1 {
+                tile4x2(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0, n: n,
+                        c: c + r * ldc, ldc: ldc, beta: beta)
+                tile4x2(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0 + 2, n: n,
+                        c: c + r * ldc, ldc: ldc, beta: beta)
+                r += 4
+            }
+            while r < r1 {
+                tile1x4(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0, n: n,
+                        c: c + r * ldc, beta: beta)
+                r += 1
             }
         }
     }

@@ -14,6 +14,11 @@ public struct Q8Matrix: Sendable {
     public let quants: [Int8]
     /// rows × (cols / 32) scales: block b of row r is `quants[r·cols + 32b ..< +32] · scales[r·cols/32 + b]`.
     public let scales: [Float]
+    /// rows × (cols / 32) values −16 · Σ q over each block, used only by the AVX-512 VNNI kernel
+    /// (`Q8Gemm+VNNI.swift`; empty in other builds): that kernel feeds activations as x + 128 (unsigned, as
+    /// vpdpbusd requires) and starts each of a block's 8 int32 lanes at this value, so the lanes sum to
+    /// Σ x·q exactly (8 · −16 · Σq = −128 · Σq).
+    public let offsetCorrections: [Int32]
 
     /// Quantises a row-major fp32 matrix; nil when `cols` is not a multiple of 32 (callers keep fp32 then).
     public init?(_ values: UnsafePointer<Float>, rows: Int, cols: Int) {
@@ -31,6 +36,20 @@ public struct Q8Matrix: Sendable {
             n = rows * cols
         }
         scales = s
+        #if R1AUDIT_AVX512VNNI
+        offsetCorrections = quants.withUnsafeBufferPointer { Self.offsetCorrections($0.baseAddress!, count: rows * cols) }
+        #else
+        offsetCorrections = []
+        #endif
+    }
+
+    /// −16 · Σ q for each block of 32 of `count` values (see `offsetCorrections`).
+    static func offsetCorrections(_ q: UnsafePointer<Int8>, count: Int) -> [Int32] {
+        (0..<(count / blockSize)).map { b in
+            var sum: Int32 = 0
+            for i in 0..<blockSize { sum &+= Int32(q[b * blockSize + i]) }
+            return -16 &* sum
+        }
     }
 
     /// Quantises a row-major fp32 array of `rows × cols`; nil as above or when the count is wrong.

@@ -5,10 +5,14 @@
 public enum TensorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `shape` does not match the element count.
     case shapeMismatch(name: String, expected: [Int], got: [Int])
+    /// An argument outside what the operation accepts; the message names it and its value.
+    case invalidArgument(String)
     public var description: String {
         switch self {
         case let .shapeMismatch(name, expected, got):
             return "tensor \(name): expected shape \(expected), got \(got)"
+        case let .invalidArgument(message):
+            return message
         }
     }
 }

@@ -8,7 +8,7 @@ import RunStore
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write a run's samples, golds and verdicts as JSON Lines (for pandas, lm-eval-style analysis).",
+        abstract: "Write a run's samples as JSON Lines, or (export trl|oat|verl) a training setup for GPUs.",
         discussion: """
         One JSON object per sample: question_id, problem, golds, template, temperature, top_p, \
         sample_index, seed (a string), prompt, response, prompt_tokens, completion_tokens, \
@@ -19,7 +19,11 @@ struct ExportCommand: AsyncParsableCommand {
           r1audit export --jsonl --run smollm2 > samples.jsonl
           r1audit export --jsonl --run smollm2 --template r1 --output r1.jsonl
           python3 -c "import pandas as pd; print(pd.read_json('r1.jsonl', lines=True).head())"
-        """)
+
+        `r1audit export trl|oat|verl --dataset FILE --out DIR` writes a ready-to-run Dr. GRPO configuration for \
+        that framework instead (the same as `r1audit export-training`).
+        """,
+        subcommands: [ExportTRLCommand.self, ExportOatCommand.self, ExportVerlCommand.self])
 
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var output: OutputOptions
@@ -39,13 +43,12 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Leave the prompt text out of each line (smaller files).")
     var noPrompts = false
 
-    func validate() throws {
+    func run() async throws {
+        // Checked here, not in validate(): ArgumentParser validates this command also when one of its
+        // subcommands (export trl|oat|verl, which take --json without --output-file) is what runs.
         if output.json && outputFile == nil {
             throw ValidationError("--json prints a summary, so it needs --output-file for the lines themselves.")
         }
-    }
-
-    func run() async throws {
         let db = try runOptions.open(create: false)
         let summary: ExportSummary
         if let outputFile {

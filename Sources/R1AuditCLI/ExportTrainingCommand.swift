@@ -8,21 +8,60 @@ import Training
 
 extension TrainingFramework: ExpressibleByArgument {}
 
-/// `r1audit export-training trl|oat|verl --dataset FILE --out DIR …`
+/// `r1audit export-training trl|oat|verl --dataset FILE --out DIR …` (also `r1audit export trl|oat|verl …`).
 struct ExportTrainingCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "export-training",
-        abstract: "Write a ready-to-run Dr. GRPO / GRPO configuration for TRL, oat or verl (for GPUs).",
-        discussion: """
+    static let discussionText = """
         Writes into --out: the dataset in the framework's format (prompts rendered with --template), \
         reward.py (1 for a math-verify-correct final answer, else 0, as r1audit's reward) and the launch \
         script. dr-grpo maps to TRL loss_type="dr_grpo" with scale_rewards="none", oat --critic_type drgrpo, \
         and verl norm_adv_by_std_in_grpo=False with loss_agg_mode=seq-mean-token-sum-norm.
+        """
+    static let configuration = CommandConfiguration(
+        commandName: "export-training",
+        abstract: "Write a ready-to-run Dr. GRPO / GRPO configuration for TRL, oat or verl (for GPUs).",
+        discussion: discussionText + """
+
         Example: r1audit export-training trl --dataset ../shared/datasets/gsm8k.jsonl --model Qwen/Qwen2.5-Math-1.5B --out export-trl
         """)
 
     @Argument(help: "trl, oat or verl.")
     var framework: TrainingFramework
+    @OptionGroup var options: ExportTrainingOptions
+
+    func run() async throws { try options.write(framework) }
+}
+
+/// `r1audit export trl|oat|verl …`: the same export under the names the training docs use.
+func exportConfiguration(_ framework: TrainingFramework, _ display: String) -> CommandConfiguration {
+    CommandConfiguration(
+        commandName: framework.rawValue,
+        abstract: "Write a ready-to-run Dr. GRPO / GRPO configuration for \(display) (as export-training \(framework.rawValue)).",
+        discussion: ExportTrainingCommand.discussionText + """
+
+        Example: r1audit export \(framework.rawValue) --dataset ../shared/datasets/gsm8k.jsonl --model Qwen/Qwen2.5-Math-1.5B --out export-\(framework.rawValue)
+        """)
+}
+
+struct ExportTRLCommand: AsyncParsableCommand {
+    static let configuration = exportConfiguration(.trl, "TRL's GRPOTrainer")
+    @OptionGroup var options: ExportTrainingOptions
+    func run() async throws { try options.write(.trl) }
+}
+
+struct ExportOatCommand: AsyncParsableCommand {
+    static let configuration = exportConfiguration(.oat, "oat")
+    @OptionGroup var options: ExportTrainingOptions
+    func run() async throws { try options.write(.oat) }
+}
+
+struct ExportVerlCommand: AsyncParsableCommand {
+    static let configuration = exportConfiguration(.verl, "verl")
+    @OptionGroup var options: ExportTrainingOptions
+    func run() async throws { try options.write(.verl) }
+}
+
+/// The options of every training export, and the one library call behind them.
+struct ExportTrainingOptions: ParsableArguments {
     @Option(help: "Training questions: JSONL with problem and answer fields.")
     var dataset: String
     @Option(help: "Model id or path for the framework to load.")
@@ -62,7 +101,7 @@ struct ExportTrainingCommand: AsyncParsableCommand {
 
     struct Written: Encodable { var framework: String; var folder: String; var files: [String] }
 
-    func run() async throws {
+    func write(_ framework: TrainingFramework) throws {
         let tpl = try PromptTemplate.named(template)
         let prompts = try QuestionSet.load(url: URL(fileURLWithPath: dataset), limit: limit).questions.map {
             TrainingPrompt(id: $0.id, text: tpl.render(question: $0.problem), golds: $0.golds)

@@ -72,13 +72,45 @@ func parseSample(_ args: [String]) throws -> SampleCommand {
         #expect(throws: (any Error).self) { try parseSample(args) }
     }
 
-    @Test func exportParses() throws {
+    @Test func exportParses() async throws {
         let parsed = try R1Audit.parseAsRoot(["export", "--jsonl", "--run", "r", "--template", "r1", "--temperature", "0.6",
                                               "--output-file", "out.jsonl", "--no-prompts"])
         let e = try #require(parsed as? ExportCommand)
         #expect(e.jsonl && e.runOptions.run == "r" && e.template == "r1" && e.temperature == 0.6)
         #expect(e.outputFile == "out.jsonl" && e.noPrompts)
-        #expect(throws: (any Error).self) { try R1Audit.parseAsRoot(["export", "--json"]) }
+        var jsonWithoutFile = try #require(try R1Audit.parseAsRoot(["export", "--json"]) as? ExportCommand)
+        await #expect(throws: ValidationError.self) { try await jsonWithoutFile.run() }
+    }
+
+    /// `export trl|oat|verl` is the training export under the issue's name: it parses to the framework's
+    /// subcommand (not the JSONL export) and writes the same files as `export-training FRAMEWORK`.
+    @Test(arguments: ["trl", "oat", "verl"])
+    func exportFrameworkWritesTheTrainingExport(framework: String) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("r1audit-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("q.jsonl")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data((#"{"id": "a", "problem": "What is 1+1?", "answer": "2"}"# + "\n" + #"{"id": "b", "problem": "2+2?", "answer": "4"}"# + "\n").utf8)
+            .write(to: data)
+        let viaExport = dir.appendingPathComponent("via-export").path, viaTraining = dir.appendingPathComponent("via-training").path
+        let a = try R1Audit.parseAsRoot(["export", framework, "--dataset", data.path, "--out", viaExport, "--json"])
+        #expect(!(a is ExportCommand))
+        let b = try R1Audit.parseAsRoot(["export-training", framework, "--dataset", data.path, "--out", viaTraining, "--json"])
+        var ra = try #require(a as? any AsyncParsableCommand), rb = try #require(b as? any AsyncParsableCommand)
+        try await ra.run()
+        try await rb.run()
+        let files = try FileManager.default.contentsOfDirectory(atPath: viaExport).sorted()
+        #expect(!files.isEmpty)
+        #expect(files == (try FileManager.default.contentsOfDirectory(atPath: viaTraining).sorted()))
+        for f in files {
+            let x = try String(contentsOfFile: viaExport + "/" + f, encoding: .utf8)
+            let y = try String(contentsOfFile: viaTraining + "/" + f, encoding: .utf8)
+            #expect(x.replacingOccurrences(of: viaExport, with: "OUT") == y.replacingOccurrences(of: viaTraining, with: "OUT"), "\(f)")
+        }
+        // The dataset (train.jsonl for all three) holds both questions, plus the reward function.
+        #expect(files.contains("train.jsonl") && files.contains("reward.py"))
+        let text = try String(contentsOfFile: viaExport + "/train.jsonl", encoding: .utf8)
+        #expect(text.contains("What is 1+1?") && text.contains("2+2?"))
     }
 
     @Test func sampleEndToEndResumesToTheExactCount() async throws {

@@ -27,9 +27,15 @@ public enum Q8Gemm {
         let aq = UnsafeMutablePointer<Int8>.allocate(capacity: m * k)
         let sa = UnsafeMutablePointer<Float>.allocate(capacity: m * blocks)
         defer { aq.deallocate(); sa.deallocate() }
-        quantizeActivations(a, lda: lda, rows: m, cols: k, quants: aq, scales: sa)
         #if R1AUDIT_AVX512VNNI
-        offsetActivations(aq, count: m * k)
+        quantizeActivations(a, lda: lda, rows: m, cols: k, quants: aq, scales: sa, offset: true)
+        #else
+        quantizeActivations(a, lda: lda, rows: m, cols: k, quants: aq, scales: sa)
+        #endif
+        #if R1AUDIT_AVX512VNNI
+        let sx = UnsafeMutablePointer<Float>.allocate(capacity: max(1, m * (blocks / 2) * 16))
+        defer { sx.deallocate() }
+        expandActivationScales(sa, rows: m, blocks: blocks, into: sx)
         #endif
         w.quants.withUnsafeBufferPointer { wq in
             w.scales.withUnsafeBufferPointer { ws in
@@ -42,7 +48,7 @@ public enum Q8Gemm {
                         while r0 < m {
                             let r1 = min(m, r0 + rowBlock)
                             #if R1AUDIT_AVX512VNNI
-                            vnniTiles(rows: r0, r1, groups: range, aq: aq, sa: sa, k: k, wq: wq, ws: ws, wc: wc.baseAddress!,
+                            vnniTiles(rows: r0, r1, groups: range, aq: aq, sa: sa, sx: sx, k: k, wq: wq, ws: ws, wc: wc.baseAddress!,
                                       n: n, c: c, ldc: ldc, beta: beta)
                             #else
                             tiles(rows: r0, r1, groups: range, aq: aq, sa: sa, k: k, wq: wq, ws: ws, n: n, c: c, ldc: ldc, beta: beta)
@@ -102,11 +108,14 @@ public enum Q8Gemm {
 
     /// Quantises `rows` rows of `cols` (a multiple of 32) activations to Q8_0, bit-identical to
     /// `Q8Matrix.quantizeRow`.
+    /// With `offset` (the VNNI kernel's input) each stored byte is x + 128 as an unsigned value (top bit
+    /// flipped), written in the same pass.
     public static func quantizeActivations(_ a: UnsafePointer<Float>, lda: Int, rows: Int, cols: Int,
-                                           quants: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>) {
+                                           quants: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>,
+                                           offset: Bool = false) {
         let blocks = cols / Q8Matrix.blockSize
         #if R1AUDIT_AVX2
-        let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)
+        let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7), flip = _mm256_set1_epi8(-128)
         for r in 0..<rows {
             for b in 0..<blocks {
                 let p = UnsafeRawPointer(a + r * lda + b * 32)
@@ -124,13 +133,17 @@ public enum Q8Gemm {
                 let i0 = _mm256_cvtps_epi32(v0 * s), i1 = _mm256_cvtps_epi32(v1 * s)
                 let i2 = _mm256_cvtps_epi32(v2 * s), i3 = _mm256_cvtps_epi32(v3 * s)
                 let q = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3))
-                UnsafeMutableRawPointer(quants + r * cols + b * 32).storeBytes(of: _mm256_permutevar8x32_epi32(q, order),
+                let ordered = _mm256_permutevar8x32_epi32(q, order)
+                UnsafeMutableRawPointer(quants + r * cols + b * 32).storeBytes(of: offset ? _mm256_xor_si256(ordered, flip) : ordered,
                                                                                as: __m256i.self)
             }
         }
         #else
         for r in 0..<rows {
             Q8Matrix.quantizeRow(a + r * lda, count: cols, quants: quants + r * cols, scales: scales + r * blocks)
+            if offset {
+                for i in 0..<cols { quants[r * cols + i] = Int8(bitPattern: UInt8(bitPattern: quants[r * cols + i]) ^ 0x80) }
+            }
         }
         #endif
     }

@@ -107,11 +107,12 @@ struct FaultInjectionTests {
 
     @Test("a response slower than the timeout is retried")
     func slowResponse() async throws {
-        // A 1 s timeout against a 6 s stall: the stalled attempt must time out and be retried. The retry
-        // itself may also exceed the timeout on a loaded 2-core CI machine (a second retry), so the count
-        // is checked as "at least one", with the server seeing the stalled request and a later one.
+        // A 1 s timeout against a 30 s stall: the stalled attempt must time out and be retried. The stall is
+        // long so that the late response cannot win the race even when the full suite starves the
+        // cooperative pool for seconds (seen with a 6 s stall: the response arrived before the timer task
+        // ran). The retry may itself time out on a loaded 2-core machine, hence "at least one".
         try await withServer(timeout: 1.0) { server, backend in
-            server.state.setScript([.delay(6)])
+            server.state.setScript([.delay(30)])
             let out = try await backend.completeAll(sampleRequests(1))
             #expect(out.count == 1)
             #expect(await backend.usage.snapshot().retries >= 1)

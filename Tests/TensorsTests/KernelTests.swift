@@ -222,5 +222,9 @@ private final class Counter: @unchecked Sendable {
         var qa = [Int8](repeating: 0, count: 64), sa = [Float](repeating: 0, count: 2)
         Q8Gemm.quantizeActivations(x, lda: 64, rows: 1, cols: 64, quants: &qa, scales: &sa)
         #expect(qa == Array(q.quants[0..<64]) && sa == Array(q.scales[0..<2]))
+        // The VNNI kernel's input: the same bytes with the top bit flipped (x + 128 read as unsigned).
+        var qo = [Int8](repeating: 0, count: 64), so = [Float](repeating: 0, count: 2)
+        Q8Gemm.quantizeActivations(x, lda: 64, rows: 1, cols: 64, quants: &qo, scales: &so, offset: true)
+        #expect(qo.map { Int(UInt8(bitPattern: $0)) } == qa.map { Int($0) + 128 } && so == sa)
     }
 }

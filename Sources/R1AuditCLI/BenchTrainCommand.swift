@@ -2,6 +2,7 @@
 // weights, the figure docs/BENCHMARKS.md compares with PyTorch on the same threads.
 import ArgumentParser
 import Foundation
+import Tensors
 import Training
 
 /// `r1audit bench train --model PATH --batch 8 --seq 256 [--json]`
@@ -12,7 +13,7 @@ struct BenchTrainCommand: AsyncParsableCommand {
         discussion: """
         Loads the model in fp32, then times --steps optimiser steps (after --warmup untimed ones) on random \
         token batches. Prints tokens/s, achieved GFLOP/s (6 × linear MACs per token + attention) and the \
-        fraction of the --peak-gflops sgemm peak, activation and peak resident memory, plus CPU seconds per step (on a busy machine, \
+        fraction of the sgemm peak (measured on the same threads, or --peak-gflops), activation and peak resident memory, plus CPU seconds per step (on a busy machine, \
         batch·seq / (CPU s / threads) estimates the unloaded rate).
         Example: r1audit bench train --model ~/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf --batch 8 --seq 256
         """)
@@ -31,38 +32,45 @@ struct BenchTrainCommand: AsyncParsableCommand {
     var threads: Int = 2
     @Flag(help: "Recompute layer activations in backward instead of keeping them (less memory, ~1 more forward).")
     var gradientCheckpointing = false
-    @Option(help: "The sgemm peak to compare with, GFLOP/s (OpenBLAS fp32 on 2 Zen 4 cores: ~200).")
-    var peakGflops: Double = 200
+    @Option(help: "The sgemm peak to compare with, GFLOP/s (default: measured now, as `r1audit bench sgemm`).")
+    var peakGflops: Double?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if batch < 1 || seq < 2 || steps < 1 || warmup < 0 || threads < 1 {
             throw ValidationError("--batch, --steps and --threads must be positive, --seq at least 2")
         }
+        if let peakGflops, !(peakGflops > 0) { throw ValidationError("--peak-gflops must be > 0 (or leave it out to measure it)") }
     }
 
     struct Report: Encodable {
         var model: String
         var threads: Int
         var result: LearnerBenchmarkResult
+        var peakGFLOPS: Double
+        /// "measured" (bench sgemm's shapes, just before the timed steps) or "given" (--peak-gflops).
+        var peakSource: String
         var peakFraction: Double
         var cpuEstimatedTokensPerSecond: Double
     }
 
     func run() async throws {
         setBLASThreads(threads)
+        // The ceiling is measured on the same threads right before the run unless given.
+        let peak = try peakGflops ?? (SgemmBenchmark.run(repeats: 2).map(\.gflops).max() ?? 0)
         let (policy, _) = try PolicyModel.load(path: model)
         let r = try LearnerBenchmark.run(model: policy, batch: batch, sequenceLength: seq, steps: steps, warmup: warmup,
                                            gradientCheckpointing: gradientCheckpointing)
         let estimate = r.cpuSecondsPerStep > 0 ? Double(batch * seq) / (r.cpuSecondsPerStep / Double(threads)) : 0
         let report = Report(model: URL(fileURLWithPath: model).lastPathComponent, threads: threads, result: r,
-                            peakFraction: r.gflops / peakGflops, cpuEstimatedTokensPerSecond: estimate)
+                            peakGFLOPS: peak, peakSource: peakGflops == nil ? "measured" : "given",
+                            peakFraction: peak > 0 ? r.gflops / peak : 0, cpuEstimatedTokensPerSecond: estimate)
         try output.emit(report) {
             func f(_ x: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", x) }
             return """
             train \(report.model)  batch \(batch) × seq \(seq), \(threads) threads, \(f(Double(r.parameters) / 1e6))M parameters
               \(f(r.tokensPerSecond)) tokens/s  (\(f(r.secondsPerStep, 2)) s/step: forward \(f(r.forwardSeconds, 2)), backward \(f(r.backwardSeconds, 2)), AdamW \(f(r.optimizerSeconds, 2)))
-              \(f(r.gflops)) GFLOP/s = \(f(report.peakFraction * 100, 0))% of \(f(peakGflops, 0)) GFLOP/s peak; CPU \(f(r.cpuSecondsPerStep, 2)) s/step (≈ \(f(estimate, 0)) tokens/s unloaded)
+              \(f(r.gflops)) GFLOP/s = \(f(report.peakFraction * 100, 0))% of the \(report.peakSource) \(f(peak, 0)) GFLOP/s sgemm peak; CPU \(f(r.cpuSecondsPerStep, 2)) s/step (≈ \(f(estimate, 0)) tokens/s unloaded)
               activations \(f(r.activationMiB, 0)) MiB\(r.gradientCheckpointing ? " (gradient checkpointing)" : ""); peak RSS \(f(r.peakRSSMiB, 0)) MiB
             """
         }

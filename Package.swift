@@ -81,35 +81,29 @@ let requested: Set<String> = only.map { closure($0.union(selectedTests.flatMap(\
 let wantCLI = requested.contains("R1AuditCLI")
 let selectedModules = wantCLI ? allModules : requested
 
+/// The building machine's CPU feature flags (/proc/cpuinfo), read once; empty elsewhere.
+let hostCPUFlags: Set<String> = {
+    #if arch(x86_64) && os(Linux)
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
+    return Set(flagsLine.split(separator: " ").map(String.init))
+    #else
+    return []
+    #endif
+}()
 /// The CPU the numeric modules are compiled for. Swift's default x86-64 target is SSE2 only: SIMD8<Float>
 /// becomes two 4-lane ops and `addingProduct` a libm `fmaf` call per lane. Like llama.cpp's GGML_NATIVE,
 /// we compile for the building machine when it has AVX2+FMA (x86-64-v3, here named `haswell`; the binary
 /// then needs such a CPU); R1AUDIT_TARGET_CPU overrides (e.g. `x86-64` for a portable build).
 let targetCPU: String? = {
     if let cpu = ProcessInfo.processInfo.environment["R1AUDIT_TARGET_CPU"] { return cpu.isEmpty ? nil : cpu }
-    #if arch(x86_64) && os(Linux)
-    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
-    let flags = Set(flagsLine.split(separator: " ").map(String.init))
-    return ["avx2", "fma", "f16c", "bmi2"].allSatisfy(flags.contains) ? "haswell" : nil
-    #else
-    return nil
-    #endif
+    return ["avx2", "fma", "f16c", "bmi2"].allSatisfy(hostCPUFlags.contains) ? "haswell" : nil
 }()
 /// With AVX2 the Q8 kernels use vpmaddubsw/vpmaddwd (R1AUDIT_AVX2); otherwise their portable loops.
 /// When the building CPU also has AVX-512 with VNNI (Zen 4/5, Ice Lake and later), the int8 product uses
 /// vpdpbusd on 512-bit registers (R1AUDIT_AVX512VNNI, `Q8Gemm+VNNI.swift`); R1AUDIT_NO_AVX512=1 turns it off.
-let avx512VNNI: Bool = {
-    guard targetCPU == "haswell", ProcessInfo.processInfo.environment["R1AUDIT_NO_AVX512"] == nil else { return false }
-    #if arch(x86_64) && os(Linux)
-    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
-    let flags = Set(flagsLine.split(separator: " ").map(String.init))
-    return ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni"].allSatisfy(flags.contains)
-    #else
-    return false
-    #endif
-}()
+let avx512VNNI = targetCPU == "haswell" && ProcessInfo.processInfo.environment["R1AUDIT_NO_AVX512"] == nil
+    && ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni"].allSatisfy(hostCPUFlags.contains)
 let cpuFlags: [String] = (targetCPU.map { ["-target-cpu", $0] + ($0 == "haswell" ? ["-DR1AUDIT_AVX2"] : []) } ?? [])
     + (avx512VNNI ? ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx512vnni"].flatMap { ["-Xcc", $0] }
                     + ["-DR1AUDIT_AVX512VNNI"] : [])

@@ -34,7 +34,7 @@ struct BenchSgemmCommand: AsyncParsableCommand {
     func run() async throws {
         Gemm.setThreads(threads)
         let shapes = try SgemmBenchmark.run(repeats: repeats)
-        let report = Report(threads: threads, peakGFLOPS: shapes.map(\.gflops).max() ?? 0, shapes: shapes)
+        let report = Report(threads: threads, peakGFLOPS: SgemmBenchmark.peak(shapes), shapes: shapes)
         try output.emit(report) {
             let lines = shapes.map { s in
                 "  \(s.m) × \(s.n) × \(s.k)".padding(toLength: 24, withPad: " ", startingAt: 0)

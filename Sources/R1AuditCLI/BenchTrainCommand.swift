@@ -57,7 +57,7 @@ struct BenchTrainCommand: AsyncParsableCommand {
     func run() async throws {
         setBLASThreads(threads)
         // The ceiling is measured on the same threads right before the run unless given.
-        let peak = try peakGflops ?? (SgemmBenchmark.run(repeats: 2).map(\.gflops).max() ?? 0)
+        let peak = try peakGflops ?? SgemmBenchmark.peak(SgemmBenchmark.run(repeats: 2))
         let (policy, _) = try PolicyModel.load(path: model)
         let r = try LearnerBenchmark.run(model: policy, batch: batch, sequenceLength: seq, steps: steps, warmup: warmup,
                                            gradientCheckpointing: gradientCheckpointing)

@@ -67,30 +67,6 @@ extension Q8Gemm {
         return reduce(h)
     }
 
-    /// The VNNI twin of `multiplyTransposed`'s tile loop: rows r0 ..< r1 against column groups `range`
-    /// (4 columns each). `aq` holds offset activations (x + 128).
-    static func vnniTiles(rows r0: Int, _ r1: Int, groups range: Range<Int>, aq: UnsafePointer<Int8>, sa: UnsafePointer<Float>,
-                          sx: UnsafePointer<Float>, k: Int, wq: UnsafePointer<Int8>, ws: UnsafePointer<Float>, wc: UnsafePointer<Int32>, n: Int,
-                          c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
-        let blocks = k / 32, pairs = blocks / 2
-        for g in range {
-            let n0 = g * 4
-            var r = r0
-            while r + 4 <= r1 {
-                vnniTile4x2(aq: aq + r * k, sa: sa + r * blocks, sx: sx + r * pairs * 16, k: k, wq: wq, ws: ws, wc: wc, n0: n0, n: n,
-                            c: c + r * ldc, ldc: ldc, beta: beta)
-                vnniTile4x2(aq: aq + r * k, sa: sa + r * blocks, sx: sx + r * pairs * 16, k: k, wq: wq, ws: ws, wc: wc, n0: n0 + 2, n: n,
-                            c: c + r * ldc, ldc: ldc, beta: beta)
-                r += 4
-            }
-            while r < r1 {
-                vnniTile1x4(aq: aq + r * k, sa: sa + r * blocks, sx: sx + r * pairs * 16, k: k, wq: wq, ws: ws, wc: wc, n0: n0, n: n,
-                            c: c + r * ldc, beta: beta)
-                r += 1
-            }
-        }
-    }
-
     /// Rows r..r+3 against weight rows n0, n0+1 (clamped to n − 1, duplicates not stored).
     @inline(__always)
     static func vnniTile4x2(aq: UnsafePointer<Int8>, sa: UnsafePointer<Float>, sx: UnsafePointer<Float>, k: Int, wq: UnsafePointer<Int8>,

@@ -27,15 +27,16 @@ public enum Q8Gemm {
         let aq = UnsafeMutablePointer<Int8>.allocate(capacity: m * k)
         let sa = UnsafeMutablePointer<Float>.allocate(capacity: m * blocks)
         defer { aq.deallocate(); sa.deallocate() }
+        // The VNNI tiles take x + 128 and each row's scales laid out per block pair (`sx`).
         #if R1AUDIT_AVX512VNNI
         quantizeActivations(a, lda: lda, rows: m, cols: k, quants: aq, scales: sa, offset: true)
+        let sxBuffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, m * (blocks / 2) * 16))
+        defer { sxBuffer.deallocate() }
+        expandActivationScales(sa, rows: m, blocks: blocks, into: sxBuffer)
+        let sx: UnsafePointer<Float>? = UnsafePointer(sxBuffer)
         #else
         quantizeActivations(a, lda: lda, rows: m, cols: k, quants: aq, scales: sa)
-        #endif
-        #if R1AUDIT_AVX512VNNI
-        let sx = UnsafeMutablePointer<Float>.allocate(capacity: max(1, m * (blocks / 2) * 16))
-        defer { sx.deallocate() }
-        expandActivationScales(sa, rows: m, blocks: blocks, into: sx)
+        let sx: UnsafePointer<Float>? = nil
         #endif
         w.quants.withUnsafeBufferPointer { wq in
             w.scales.withUnsafeBufferPointer { ws in
@@ -47,12 +48,8 @@ public enum Q8Gemm {
                         var r0 = 0
                         while r0 < m {
                             let r1 = min(m, r0 + rowBlock)
-                            #if R1AUDIT_AVX512VNNI
-                            vnniTiles(rows: r0, r1, groups: range, aq: aq, sa: sa, sx: sx, k: k, wq: wq, ws: ws, wc: wc.baseAddress!,
-                                      n: n, c: c, ldc: ldc, beta: beta)
-                            #else
-                            tiles(rows: r0, r1, groups: range, aq: aq, sa: sa, k: k, wq: wq, ws: ws, n: n, c: c, ldc: ldc, beta: beta)
-                            #endif
+                            tiles(rows: r0, r1, groups: range, aq: aq, sa: sa, sx: sx, k: k, wq: wq, ws: ws, wc: wc.baseAddress,
+                                  n: n, c: c, ldc: ldc, beta: beta)
                             r0 = r1
                         }
                     }
@@ -61,24 +58,39 @@ public enum Q8Gemm {
         }
     }
 
-    /// Rows r0 ..< r1 against column groups `range` (4 columns each) with the AVX2 or portable tiles.
+    /// Rows r0 ..< r1 against column groups `range` (4 columns each): 4 × 2 tiles while 4 rows remain, then
+    /// 1 × 4 tiles; VNNI builds run the `vnni` tiles (which also read `sx` and the weight corrections `wc`,
+    /// nil in other builds), others the AVX2 or portable ones.
     static func tiles(rows r0: Int, _ r1: Int, groups range: Range<Int>, aq: UnsafePointer<Int8>, sa: UnsafePointer<Float>,
-                      k: Int, wq: UnsafePointer<Int8>, ws: UnsafePointer<Float>, n: Int,
-                      c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+                      sx: UnsafePointer<Float>?, k: Int, wq: UnsafePointer<Int8>, ws: UnsafePointer<Float>,
+                      wc: UnsafePointer<Int32>?, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
         let blocks = k / Q8Matrix.blockSize
+        #if R1AUDIT_AVX512VNNI
+        let wc = wc!, sx = sx!, sxRow = (blocks / 2) * 16
+        #endif
         for g in range {
             let n0 = g * 4
             var r = r0
             while r + 4 <= r1 {
-                tile4x2(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0, n: n,
-                        c: c + r * ldc, ldc: ldc, beta: beta)
-                tile4x2(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0 + 2, n: n,
-                        c: c + r * ldc, ldc: ldc, beta: beta)
+                for col in stride(from: n0, through: n0 + 2, by: 2) {
+                    #if R1AUDIT_AVX512VNNI
+                    vnniTile4x2(aq: aq + r * k, sa: sa + r * blocks, sx: sx + r * sxRow, k: k, wq: wq, ws: ws, wc: wc,
+                                n0: col, n: n, c: c + r * ldc, ldc: ldc, beta: beta)
+                    #else
+                    tile4x2(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: col, n: n,
+                            c: c + r * ldc, ldc: ldc, beta: beta)
+                    #endif
+                }
                 r += 4
             }
             while r < r1 {
+                #if R1AUDIT_AVX512VNNI
+                vnniTile1x4(aq: aq + r * k, sa: sa + r * blocks, sx: sx + r * sxRow, k: k, wq: wq, ws: ws, wc: wc,
+                            n0: n0, n: n, c: c + r * ldc, beta: beta)
+                #else
                 tile1x4(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0, n: n,
                         c: c + r * ldc, beta: beta)
+                #endif
                 r += 1
             }
         }

@@ -43,6 +43,7 @@ public struct Q8Matrix: Sendable {
         #endif
     }
 
+    #if R1AUDIT_AVX512VNNI
     /// −16 · Σ q for each block of 32 of `count` values (see `offsetCorrections`).
     static func offsetCorrections(_ q: UnsafePointer<Int8>, count: Int) -> [Int32] {
         (0..<(count / blockSize)).map { b in
@@ -51,6 +52,7 @@ public struct Q8Matrix: Sendable {
             return -16 &* sum
         }
     }
+    #endif
 
     /// Quantises a row-major fp32 array of `rows × cols`; nil as above or when the count is wrong.
     public init?(_ values: [Float], rows: Int, cols: Int) {

@@ -78,7 +78,7 @@ func parseSample(_ args: [String]) throws -> SampleCommand {
         let e = try #require(parsed as? ExportCommand)
         #expect(e.jsonl && e.runOptions.run == "r" && e.template == "r1" && e.temperature == 0.6)
         #expect(e.outputFile == "out.jsonl" && e.noPrompts)
-        var jsonWithoutFile = try #require(try R1Audit.parseAsRoot(["export", "--json"]) as? ExportCommand)
+        let jsonWithoutFile = try #require(try R1Audit.parseAsRoot(["export", "--json"]) as? ExportCommand)
         await #expect(throws: ValidationError.self) { try await jsonWithoutFile.run() }
     }
 

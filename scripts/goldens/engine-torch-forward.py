@@ -6,7 +6,8 @@
 #   python scripts/goldens/engine-torch-forward.py --batch 1 --prompt-tokens 512 --threads 2
 import argparse, json, resource, time
 import torch
-from transformers import LlamaConfig, LlamaForCausalLM
+from transformers import LlamaForCausalLM
+from smollm2_shape import smollm2_config
 
 p = argparse.ArgumentParser()
 p.add_argument("--batch", type=int, default=1)
@@ -16,9 +17,7 @@ p.add_argument("--repeats", type=int, default=3)
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
-cfg = LlamaConfig(vocab_size=49152, hidden_size=576, intermediate_size=1536, num_hidden_layers=30,
-                  num_attention_heads=9, num_key_value_heads=3, rope_theta=100000, rms_norm_eps=1e-5,
-                  tie_word_embeddings=True, max_position_embeddings=8192, attn_implementation="sdpa")
+cfg = smollm2_config()
 model = LlamaForCausalLM(cfg).float().eval()
 x = torch.randint(0, cfg.vocab_size, (a.batch, a.prompt_tokens))
 times = []

@@ -6,7 +6,8 @@
 # --gradient-checkpointing turns on transformers' gradient checkpointing (the peer of ours).
 import argparse, json, resource, time
 import torch
-from transformers import LlamaConfig, LlamaForCausalLM
+from transformers import LlamaForCausalLM
+from smollm2_shape import smollm2_config
 
 p = argparse.ArgumentParser()
 p.add_argument("--batch", type=int, default=8)
@@ -18,9 +19,7 @@ p.add_argument("--gradient-checkpointing", action="store_true")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
-cfg = LlamaConfig(vocab_size=49152, hidden_size=576, intermediate_size=1536, num_hidden_layers=30,
-                  num_attention_heads=9, num_key_value_heads=3, rope_theta=100000, rms_norm_eps=1e-5,
-                  tie_word_embeddings=True, max_position_embeddings=8192, attn_implementation="sdpa")
+cfg = smollm2_config()
 model = LlamaForCausalLM(cfg).float()
 if a.gradient_checkpointing:
     model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})

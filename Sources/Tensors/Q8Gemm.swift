@@ -27,70 +27,64 @@ public enum Q8Gemm {
         let aq = UnsafeMutablePointer<Int8>.allocate(capacity: m * k)
         let sa = UnsafeMutablePointer<Float>.allocate(capacity: m * blocks)
         defer { aq.deallocate(); sa.deallocate() }
-        // The VNNI tiles take x + 128 and each row's scales laid out per block pair (`sx`).
-        #if R1AUDIT_AVX512VNNI
-        quantizeActivations(a, lda: lda, rows: m, cols: k, quants: aq, scales: sa, offset: true)
-        let sxBuffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, m * (blocks / 2) * 16))
-        defer { sxBuffer.deallocate() }
-        expandActivationScales(sa, rows: m, blocks: blocks, into: sxBuffer)
-        let sx: UnsafePointer<Float>? = UnsafePointer(sxBuffer)
-        #else
         quantizeActivations(a, lda: lda, rows: m, cols: k, quants: aq, scales: sa)
-        let sx: UnsafePointer<Float>? = nil
-        #endif
+        #if R1AUDIT_AVX512VNNI
+        // The panel kernel also takes −128 · Σ x per row and block (the weights carry + 128).
+        let ca = UnsafeMutablePointer<Int32>.allocate(capacity: m * blocks)
+        defer { ca.deallocate() }
+        activationCorrections(aq, rows: m, cols: k, into: ca)
         w.quants.withUnsafeBufferPointer { wq in
             w.scales.withUnsafeBufferPointer { ws in
-                w.offsetCorrections.withUnsafeBufferPointer { wc in
-                    let wq = wq.baseAddress!, ws = ws.baseAddress!
-                    // Work items: groups of 4 weight rows (output columns).
-                    let groups = (n + 3) / 4
-                    Parallel.forChunks(groups, threads: min(threads, max(1, m * n * k / 200_000))) { range in
-                        var r0 = 0
-                        while r0 < m {
-                            let r1 = min(m, r0 + rowBlock)
-                            tiles(rows: r0, r1, groups: range, aq: aq, sa: sa, sx: sx, k: k, wq: wq, ws: ws, wc: wc.baseAddress,
-                                  n: n, c: c, ldc: ldc, beta: beta)
-                            r0 = r1
-                        }
+                let pairs = (w.panels + 1) / 2
+                Parallel.forChunks(pairs, threads: min(threads, max(1, m * n * k / 200_000))) { range in
+                    var r0 = 0
+                    while r0 < m {
+                        let r1 = min(m, r0 + rowBlock)
+                        panelTiles(rows: r0, r1, pairs: range, aq: aq, sa: sa, ca: ca, k: k, w: wq.baseAddress!,
+                                   ws: ws.baseAddress!, panels: w.panels, n: n, c: c, ldc: ldc, beta: beta)
+                        r0 = r1
                     }
                 }
             }
         }
+        #else
+        w.quants.withUnsafeBufferPointer { wq in
+            w.scales.withUnsafeBufferPointer { ws in
+                let wq = wq.baseAddress!, ws = ws.baseAddress!
+                // Work items: groups of 4 weight rows (output columns).
+                let groups = (n + 3) / 4
+                Parallel.forChunks(groups, threads: min(threads, max(1, m * n * k / 200_000))) { range in
+                    var r0 = 0
+                    while r0 < m {
+                        let r1 = min(m, r0 + rowBlock)
+                        tiles(rows: r0, r1, groups: range, aq: aq, sa: sa, k: k, wq: wq, ws: ws, n: n, c: c, ldc: ldc, beta: beta)
+                        r0 = r1
+                    }
+                }
+            }
+        }
+        #endif
     }
 
-    /// Rows r0 ..< r1 against column groups `range` (4 columns each): 4 × 2 tiles while 4 rows remain, then
-    /// 1 × 4 tiles; VNNI builds run the `vnni` tiles (which also read `sx` and the weight corrections `wc`,
-    /// nil in other builds), others the AVX2 or portable ones.
+    /// Rows r0 ..< r1 against column groups `range` (4 columns each) of row-major weights: 4 × 2 tiles while
+    /// 4 rows remain, then 1 × 4 tiles (AVX2 or portable; VNNI builds run `panelTiles`).
     static func tiles(rows r0: Int, _ r1: Int, groups range: Range<Int>, aq: UnsafePointer<Int8>, sa: UnsafePointer<Float>,
-                      sx: UnsafePointer<Float>?, k: Int, wq: UnsafePointer<Int8>, ws: UnsafePointer<Float>,
-                      wc: UnsafePointer<Int32>?, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+                      k: Int, wq: UnsafePointer<Int8>, ws: UnsafePointer<Float>, n: Int, c: UnsafeMutablePointer<Float>,
+                      ldc: Int, beta: Float) {
         let blocks = k / Q8Matrix.blockSize
-        #if R1AUDIT_AVX512VNNI
-        let wc = wc!, sx = sx!, sxRow = (blocks / 2) * 16
-        #endif
         for g in range {
             let n0 = g * 4
             var r = r0
             while r + 4 <= r1 {
                 for col in stride(from: n0, through: n0 + 2, by: 2) {
-                    #if R1AUDIT_AVX512VNNI
-                    vnniTile4x2(aq: aq + r * k, sa: sa + r * blocks, sx: sx + r * sxRow, k: k, wq: wq, ws: ws, wc: wc,
-                                n0: col, n: n, c: c + r * ldc, ldc: ldc, beta: beta)
-                    #else
                     tile4x2(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: col, n: n,
                             c: c + r * ldc, ldc: ldc, beta: beta)
-                    #endif
                 }
                 r += 4
             }
             while r < r1 {
-                #if R1AUDIT_AVX512VNNI
-                vnniTile1x4(aq: aq + r * k, sa: sa + r * blocks, sx: sx + r * sxRow, k: k, wq: wq, ws: ws, wc: wc,
-                            n0: n0, n: n, c: c + r * ldc, beta: beta)
-                #else
                 tile1x4(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0, n: n,
                         c: c + r * ldc, beta: beta)
-                #endif
                 r += 1
             }
         }
@@ -120,14 +114,11 @@ public enum Q8Gemm {
 
     /// Quantises `rows` rows of `cols` (a multiple of 32) activations to Q8_0, bit-identical to
     /// `Q8Matrix.quantizeRow`.
-    /// With `offset` (the VNNI kernel's input) each stored byte is x + 128 as an unsigned value (top bit
-    /// flipped), written in the same pass.
     public static func quantizeActivations(_ a: UnsafePointer<Float>, lda: Int, rows: Int, cols: Int,
-                                           quants: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>,
-                                           offset: Bool = false) {
+                                           quants: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>) {
         let blocks = cols / Q8Matrix.blockSize
         #if R1AUDIT_AVX2
-        let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7), flip = _mm256_set1_epi8(-128)
+        let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)
         for r in 0..<rows {
             for b in 0..<blocks {
                 let p = UnsafeRawPointer(a + r * lda + b * 32)
@@ -146,16 +137,12 @@ public enum Q8Gemm {
                 let i2 = _mm256_cvtps_epi32(v2 * s), i3 = _mm256_cvtps_epi32(v3 * s)
                 let q = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3))
                 let ordered = _mm256_permutevar8x32_epi32(q, order)
-                UnsafeMutableRawPointer(quants + r * cols + b * 32).storeBytes(of: offset ? _mm256_xor_si256(ordered, flip) : ordered,
-                                                                               as: __m256i.self)
+                UnsafeMutableRawPointer(quants + r * cols + b * 32).storeBytes(of: ordered, as: __m256i.self)
             }
         }
         #else
         for r in 0..<rows {
             Q8Matrix.quantizeRow(a + r * lda, count: cols, quants: quants + r * cols, scales: scales + r * blocks)
-            if offset {
-                for i in 0..<cols { quants[r * cols + i] = Int8(bitPattern: UInt8(bitPattern: quants[r * cols + i]) ^ 0x80) }
-            }
         }
         #endif
     }

@@ -4,21 +4,29 @@
 // Activations are quantised the same way per row just before each product (`Q8Gemm`), as llama.cpp
 // does for its Q8_0 / Q4_x dot products.
 
-/// A row-major (rows, cols) matrix stored as Q8_0 blocks; `cols` is a multiple of 32.
+/// A (rows, cols) matrix stored as Q8_0 blocks; `cols` is a multiple of 32.
+///
+/// Portable and AVX2 builds keep the quants row-major. AVX-512 VNNI builds keep them in column panels
+/// (`panelWidth` weight rows interleaved 4 bytes at a time, each byte stored as q + 128) so that one
+/// vpdpbusd multiplies 4 activation bytes, broadcast, by the same 4 positions of 16 weight rows and its 16
+/// int32 lanes end a block as 16 complete block dot products (`Q8Gemm+VNNI.swift`). Read single values
+/// through `quant(_:_:)` and `scale(_:block:)`, which know the layout.
 public struct Q8Matrix: Sendable {
     /// Values per block (one scale each).
     public static let blockSize = 32
+    #if R1AUDIT_AVX512VNNI
+    /// Weight rows per panel in the VNNI layout (one 512-bit register of int32 lanes).
+    public static let panelWidth = 16
+    #endif
     public let rows: Int
     public let cols: Int
-    /// rows × cols int8 values, row-major.
+    /// The int8 values: row-major (rows × cols), or in VNNI builds `panels` panels of 16 rows, each
+    /// cols / 4 groups of 64 bytes (row j's 4 bytes at 4j), holding q + 128 read as unsigned; the rows
+    /// that pad the last panel hold 0 (stored 128).
     public let quants: [Int8]
-    /// rows × (cols / 32) scales: block b of row r is `quants[r·cols + 32b ..< +32] · scales[r·cols/32 + b]`.
+    /// The fp32 block scales: row-major (rows × cols/32), or in VNNI builds per panel, block by block,
+    /// 16 per block (the panel's rows in order).
     public let scales: [Float]
-    /// rows × (cols / 32) values −16 · Σ q over each block, used only by the AVX-512 VNNI kernel
-    /// (`Q8Gemm+VNNI.swift`; empty in other builds): that kernel feeds activations as x + 128 (unsigned, as
-    /// vpdpbusd requires) and starts each of a block's 8 int32 lanes at this value, so the lanes sum to
-    /// Σ x·q exactly (8 · −16 · Σq = −128 · Σq).
-    public let offsetCorrections: [Int32]
 
     /// Quantises a row-major fp32 matrix; nil when `cols` is not a multiple of 32 (callers keep fp32 then).
     public init?(_ values: UnsafePointer<Float>, rows: Int, cols: Int) {
@@ -26,7 +34,7 @@ public struct Q8Matrix: Sendable {
         self.rows = rows; self.cols = cols
         let blocks = cols / Self.blockSize
         var s = [Float](repeating: 0, count: rows * blocks)
-        quants = [Int8](unsafeUninitializedCapacity: rows * cols) { q, n in
+        let q = [Int8](unsafeUninitializedCapacity: rows * cols) { q, n in
             s.withUnsafeMutableBufferPointer { sp in
                 for r in 0..<rows {
                     Q8Gemm.quantizeActivations(values + r * cols, lda: cols, rows: 1, cols: cols,
@@ -35,22 +43,59 @@ public struct Q8Matrix: Sendable {
             }
             n = rows * cols
         }
-        scales = s
         #if R1AUDIT_AVX512VNNI
-        offsetCorrections = quants.withUnsafeBufferPointer { Self.offsetCorrections($0.baseAddress!, count: rows * cols) }
+        (quants, scales) = Self.panelLayout(quants: q, scales: s, rows: rows, cols: cols)
         #else
-        offsetCorrections = []
+        (quants, scales) = (q, s)
+        #endif
+    }
+
+    /// Panels of the number of rows, rounded up (VNNI builds; 0 otherwise).
+    public var panels: Int {
+        #if R1AUDIT_AVX512VNNI
+        (rows + Self.panelWidth - 1) / Self.panelWidth
+        #else
+        0
+        #endif
+    }
+
+    /// The quantised value at (row, col), whatever the layout.
+    @inlinable
+    public func quant(_ r: Int, _ c: Int) -> Int8 {
+        #if R1AUDIT_AVX512VNNI
+        Int8(bitPattern: UInt8(bitPattern: quants[Self.panelOffset(r, c, cols: cols)]) ^ 0x80)
+        #else
+        quants[r * cols + c]
+        #endif
+    }
+
+    /// The scale of block b of row r, whatever the layout.
+    @inlinable
+    public func scale(_ r: Int, block b: Int) -> Float {
+        #if R1AUDIT_AVX512VNNI
+        scales[(r / Self.panelWidth) * Self.panelWidth * (cols / Self.blockSize) + b * Self.panelWidth + r % Self.panelWidth]
+        #else
+        scales[r * (cols / Self.blockSize) + b]
         #endif
     }
 
     #if R1AUDIT_AVX512VNNI
-    /// −16 · Σ q for each block of 32 of `count` values (see `offsetCorrections`).
-    static func offsetCorrections(_ q: UnsafePointer<Int8>, count: Int) -> [Int32] {
-        (0..<(count / blockSize)).map { b in
-            var sum: Int32 = 0
-            for i in 0..<blockSize { sum &+= Int32(q[b * blockSize + i]) }
-            return -16 &* sum
+    /// Where (r, c) lives in the panel layout.
+    @inlinable
+    static func panelOffset(_ r: Int, _ c: Int, cols: Int) -> Int {
+        (r / panelWidth) * panelWidth * cols + (c / 4) * (4 * panelWidth) + (r % panelWidth) * 4 + c % 4
+    }
+
+    /// Row-major quants and scales rearranged into panels (see `quants`).
+    static func panelLayout(quants q: [Int8], scales s: [Float], rows: Int, cols: Int) -> ([Int8], [Float]) {
+        let blocks = cols / blockSize, panels = (rows + panelWidth - 1) / panelWidth
+        var pq = [Int8](repeating: Int8(bitPattern: 0x80), count: panels * panelWidth * cols)
+        var ps = [Float](repeating: 0, count: panels * panelWidth * blocks)
+        for r in 0..<rows {
+            for c in 0..<cols { pq[panelOffset(r, c, cols: cols)] = Int8(bitPattern: UInt8(bitPattern: q[r * cols + c]) ^ 0x80) }
+            for b in 0..<blocks { ps[(r / panelWidth) * panelWidth * blocks + b * panelWidth + r % panelWidth] = s[r * blocks + b] }
         }
+        return (pq, ps)
     }
     #endif
 
@@ -82,12 +127,20 @@ public struct Q8Matrix: Sendable {
 
     /// Writes rows `first ..< first + count` back as fp32 into `out` (row stride `cols`).
     public func dequantize(rows first: Int, count: Int, into out: UnsafeMutablePointer<Float>) {
+        #if R1AUDIT_AVX512VNNI
+        // One row of a panel is 4 bytes in every 64: gathered here, off the hot path (embedding lookups of
+        // a tied table, the panel/sgemm path, tests).
+        for r in first..<(first + count) {
+            for c in 0..<cols { out[(r - first) * cols + c] = Float(quant(r, c)) * scale(r, block: c / Self.blockSize) }
+        }
+        #else
         quants.withUnsafeBufferPointer { q in
             scales.withUnsafeBufferPointer { s in
                 Self.dequantize(q.baseAddress! + first * cols, scales: s.baseAddress! + first * (cols / Self.blockSize),
                                 count: count * cols, into: out)
             }
         }
+        #endif
     }
 
     /// `count` (a multiple of 32) Q8_0 values back to fp32: 8 at a time (vpmovsxbd + vcvtdq2ps with AVX2).

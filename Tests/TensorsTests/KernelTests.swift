@@ -126,6 +126,30 @@ private func maxDiff(_ a: [Float], _ b: [Float]) -> Float {
         #expect(maxDiff(out, expected) < 1e-5)
     }
 
+    /// Decode with a GQA group of 3 (a head pair plus a single head) gives exactly what one head at a
+    /// time gives, over 40 positions (the 32-wide, 8-wide and scalar tails).
+    @Test func decodeHeadPairIsBitIdenticalToSingleHeads() {
+        let d = 64, total = 43, ldk = 48
+        let q = randomFloats(3 * d, seed: 12, scale: 2)
+        let kt = randomFloats(d * ldk, seed: 13, scale: 2).map { KVElement($0) }
+        let v = randomFloats(total * d, seed: 14).map { KVElement($0) }
+        var grouped = [Float](repeating: 0, count: 3 * d), single = grouped
+        var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(rows: 1, startPosition: total - 1,
+                                                                                 groupSize: 3, headDim: d))
+        CausalAttention.forwardGroup(q: q, ldq: 3 * d, keys: kt, ldk: ldk, values: v, startPosition: total - 1, rows: 1,
+                                     headDim: d, firstHead: 0, groupSize: 3, out: &grouped, ldo: 3 * d, scratch: &scratch)
+        q.withUnsafeBufferPointer { qp in
+            single.withUnsafeMutableBufferPointer { op in
+                for h in 0..<3 {
+                    CausalAttention.decodeHead(q: qp.baseAddress! + h * d, keys: kt, ldk: ldk, values: v, total: total, headDim: d,
+                                               scale: 1 / Float(d).squareRoot(), out: op.baseAddress! + h * d, scores: &scratch)
+                }
+            }
+        }
+        #expect(grouped == single)
+        #expect(grouped.allSatisfy { $0.isFinite } && grouped.contains { $0 != 0 })
+    }
+
     @Test func parallelChunksCoverEveryIndexOnce() {
         let counter = Counter(count: 103)
         Parallel.forChunks(103, threads: 4) { range in for i in range { counter.bump(i) } }

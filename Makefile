@@ -6,17 +6,6 @@ BIN := .build/$(CONFIG)/r1audit
 # Testability is on because the tests use @testable imports.
 SWIFTFLAGS := -c $(CONFIG) -Xswiftc -enable-testing
 APT_PACKAGES := libopenblas-dev libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config
-# OpenBLAS falls back to its SSE3 (Prescott) kernels on VMs that mask the CPU model (4x slower sgemm);
-# the r1audit binary re-executes itself with a better OPENBLAS_CORETYPE, the test process takes it from
-# here: the family the CPU flags support (Tensors/OpenBLASCore.swift). A value set by the caller stands.
-CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
-ifeq ($(origin OPENBLAS_CORETYPE),undefined)
-  ifneq ($(and $(filter avx512f,$(CPU_FLAGS)),$(filter avx512bw,$(CPU_FLAGS)),$(filter avx512dq,$(CPU_FLAGS)),$(filter avx512vl,$(CPU_FLAGS))),)
-    export OPENBLAS_CORETYPE := SkylakeX
-  else ifneq ($(and $(filter avx2,$(CPU_FLAGS)),$(filter fma,$(CPU_FLAGS))),)
-    export OPENBLAS_CORETYPE := Haswell
-  endif
-endif
 
 .PHONY: help deps build test test-fast audit models test-models clean
 

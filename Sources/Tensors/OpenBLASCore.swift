@@ -3,7 +3,9 @@
 // 2026-12-06: "Intel(R) Xeon(R) Processor" with avx512 and amx flags) it falls back to its Prescott
 // (SSE3) kernels: sgemm at 65 GFLOP/s on 2 threads where OPENBLAS_CORETYPE=SkylakeX gives 275.
 // The choice is made before main runs, so the override has to come from the environment of a new
-// process: the CLI re-executes itself once (R1AuditCLI `BLASCoreFix`); make and .ci/run export it.
+// process: the CLI re-executes itself once (R1AuditCLI `BLASCoreFix`). The test process keeps OpenBLAS's
+// choice (exporting the variable to `swift test` changes SwiftPM's manifest cache key and rebuilds every
+// dependency); results do not depend on it, only sgemm's speed.
 import COpenBLAS
 import Foundation
 

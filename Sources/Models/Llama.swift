@@ -154,12 +154,7 @@ public struct Llama: Sendable {
 
         for (li, layer) in layers.enumerated() {
             // Attention block. (R, H) → (R, qkvWidth)
-            layer.attentionNorm.withUnsafeBufferPointer { w in
-                rowWise(rows, width: h, threads: threads) { rs in
-                    RMSNorm.forward(x: x + rs.lowerBound * h, ld: h, weight: w.baseAddress!, eps: Float(c.rmsNormEps),
-                                    rows: rs.count, width: h, y: normed + rs.lowerBound * h, ldy: h)
-                }
-            }
+            normalize(x, with: layer.attentionNorm, rows: rows, into: normed, threads: threads)
             layer.qkv.apply(m: rows, x: normed, ldx: h, y: qkv, ldy: qkvWidth, threads: threads)
             rowWise(rows, width: qkvWidth, threads: threads) { rs in
                 for r in rs {
@@ -183,12 +178,7 @@ public struct Llama: Sendable {
             // x += attn · Woᵀ
             layer.output.apply(m: rows, x: attn, ldx: qDim, y: x, ldy: h, beta: 1, threads: threads)
             // MLP block.
-            layer.mlpNorm.withUnsafeBufferPointer { w in
-                rowWise(rows, width: h, threads: threads) { rs in
-                    RMSNorm.forward(x: x + rs.lowerBound * h, ld: h, weight: w.baseAddress!, eps: Float(c.rmsNormEps),
-                                    rows: rs.count, width: h, y: normed + rs.lowerBound * h, ldy: h)
-                }
-            }
+            normalize(x, with: layer.mlpNorm, rows: rows, into: normed, threads: threads)
             layer.gateUp.apply(m: rows, x: normed, ldx: h, y: gateUp, ldy: 2 * inter, threads: threads)
             rowWise(rows, width: inter, threads: threads) { rs in
                 SwiGLU.forward(gateUp: gateUp + rs.lowerBound * 2 * inter, ld: 2 * inter, rows: rs.count, width: inter,
@@ -284,6 +274,18 @@ public struct Llama: Sendable {
     @inline(__always)
     private func rowWise(_ rows: Int, width: Int, threads: Int, _ body: (Range<Int>) -> Void) {
         Parallel.forChunks(rows, threads: rows * width >= 131_072 ? threads : 1, body)
+    }
+
+    /// RMSNorm of `rows` rows of width hiddenSize (x → y), row-wise over the workers for a prompt.
+    private func normalize(_ x: UnsafePointer<Float>, with weight: [Float], rows: Int, into y: UnsafeMutablePointer<Float>,
+                           threads: Int) {
+        let h = configuration.hiddenSize
+        weight.withUnsafeBufferPointer { w in
+            rowWise(rows, width: h, threads: threads) { rs in
+                RMSNorm.forward(x: x + rs.lowerBound * h, ld: h, weight: w.baseAddress!, eps: Float(configuration.rmsNormEps),
+                                rows: rs.count, width: h, y: y + rs.lowerBound * h, ldy: h)
+            }
+        }
     }
 
     /// Rows per attention work item of a prompt chunk.

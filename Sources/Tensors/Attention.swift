@@ -87,6 +87,11 @@ public enum CausalAttention {
         while i < count { out[i] = Float(x[i]); i += 1 }
     }
 
+    @inlinable @inline(__always)
+    static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
     /// Decode (one query row, one head): scores 8 positions per vector from the transposed keys, softmax,
     /// then the weighted sum of values 32 dimensions at a time in registers (BLAS calls on one-row
     /// operands cost more in packing and call overhead than the arithmetic).
@@ -94,9 +99,6 @@ public enum CausalAttention {
     static func decodeHead(q: UnsafePointer<Float>, keys: UnsafePointer<KVElement>, ldk: Int, values: UnsafePointer<KVElement>,
                            total: Int, headDim d: Int, scale: Float, out: UnsafeMutablePointer<Float>,
                            scores: UnsafeMutablePointer<Float>) {
-        @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-        }
         var t = 0
         while t + 32 <= total {
             var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
@@ -105,22 +107,11 @@ public enum CausalAttention {
                 a0.addProduct(qi, load8(k)); a1.addProduct(qi, load8(k + 8))
                 a2.addProduct(qi, load8(k + 16)); a3.addProduct(qi, load8(k + 24))
             }
-            store(a0 * scale, scores + t); store(a1 * scale, scores + t + 8)
-            store(a2 * scale, scores + t + 16); store(a3 * scale, scores + t + 24)
+            store8(a0 * scale, scores + t); store8(a1 * scale, scores + t + 8)
+            store8(a2 * scale, scores + t + 16); store8(a3 * scale, scores + t + 24)
             t += 32
         }
-        while t + 8 <= total {
-            var a0 = SIMD8<Float>()
-            for i in 0..<d { a0.addProduct(SIMD8<Float>(repeating: q[i]), load8(keys + i * ldk + t)) }
-            store(a0 * scale, scores + t)
-            t += 8
-        }
-        while t < total {
-            var s: Float = 0
-            for i in 0..<d { s += q[i] * Float(keys[i * ldk + t]) }
-            scores[t] = s * scale
-            t += 1
-        }
+        scoreTail(q: q, keys: keys, ldk: ldk, from: t, total: total, headDim: d, scale: scale, scores: scores)
         Softmax.inPlace(scores, count: total)
         var i = 0
         while i + 32 <= d {
@@ -130,28 +121,53 @@ public enum CausalAttention {
                 o0.addProduct(p, load8(v)); o1.addProduct(p, load8(v + 8))
                 o2.addProduct(p, load8(v + 16)); o3.addProduct(p, load8(v + 24))
             }
-            store(o0, out + i); store(o1, out + i + 8); store(o2, out + i + 16); store(o3, out + i + 24)
+            store8(o0, out + i); store8(o1, out + i + 8); store8(o2, out + i + 16); store8(o3, out + i + 24)
             i += 32
         }
+        valueTail(scores: scores, values: values, total: total, headDim: d, from: i, out: out)
+    }
+
+    /// Scores of positions t0 ..< total that the 32-wide loop left: 8 at a time, then one by one.
+    @inlinable @inline(__always)
+    static func scoreTail(q: UnsafePointer<Float>, keys: UnsafePointer<KVElement>, ldk: Int, from t0: Int, total: Int,
+                          headDim d: Int, scale: Float, scores: UnsafeMutablePointer<Float>) {
+        var t = t0
+        while t + 8 <= total {
+            var a0 = SIMD8<Float>()
+            for i in 0..<d { a0.addProduct(SIMD8<Float>(repeating: q[i]), load8(keys + i * ldk + t)) }
+            store8(a0 * scale, scores + t)
+            t += 8
+        }
+        while t < total {
+            var s: Float = 0
+            for i in 0..<d { s += q[i] * Float(keys[i * ldk + t]) }
+            scores[t] = s * scale
+            t += 1
+        }
+    }
+
+    /// Output dimensions i0 ..< d (a multiple of 8) that the 32-wide loop left, 8 at a time.
+    @inlinable @inline(__always)
+    static func valueTail(scores: UnsafePointer<Float>, values: UnsafePointer<KVElement>, total: Int, headDim d: Int,
+                          from i0: Int, out: UnsafeMutablePointer<Float>) {
+        var i = i0
         while i < d {
             var o0 = SIMD8<Float>()
             for t in 0..<total { o0.addProduct(SIMD8<Float>(repeating: scores[t]), load8(values + t * d + i)) }
-            store(o0, out + i)
+            store8(o0, out + i)
             i += 8
         }
     }
 
     /// Decode for two adjacent query heads of one KV head (q and out hold head 0 then head 1, `scores`
-    /// has room for 2 · total): every key and value vector is converted from fp16 once and used by both
-    /// heads (GQA groups: 3 in SmolLM2, 7 in Qwen2.5-0.5B; perf put the conversions at a third of decode
-    /// attention). Per head the arithmetic is `decodeHead`'s, in the same order, so results are identical.
+    /// has room for 2 · total): in the 32-wide loops every key and value vector is converted from fp16 once
+    /// and used by both heads (GQA groups: 3 in SmolLM2, 7 in Qwen2.5-0.5B; perf put the conversions at a
+    /// third of decode attention); the short tails run per head. Per head the arithmetic is `decodeHead`'s,
+    /// in the same order, so results are identical.
     @inlinable
     static func decodeHeadPair(q: UnsafePointer<Float>, keys: UnsafePointer<KVElement>, ldk: Int, values: UnsafePointer<KVElement>,
                                total: Int, headDim d: Int, scale: Float, out: UnsafeMutablePointer<Float>,
                                scores: UnsafeMutablePointer<Float>) {
-        @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-        }
         let q1 = q + d, s1 = scores + total, out1 = out + d
         var t = 0
         while t + 32 <= total {
@@ -163,30 +179,14 @@ public enum CausalAttention {
                 a0.addProduct(x, k0); a1.addProduct(x, k1); a2.addProduct(x, k2); a3.addProduct(x, k3)
                 b0.addProduct(y, k0); b1.addProduct(y, k1); b2.addProduct(y, k2); b3.addProduct(y, k3)
             }
-            store(a0 * scale, scores + t); store(a1 * scale, scores + t + 8)
-            store(a2 * scale, scores + t + 16); store(a3 * scale, scores + t + 24)
-            store(b0 * scale, s1 + t); store(b1 * scale, s1 + t + 8)
-            store(b2 * scale, s1 + t + 16); store(b3 * scale, s1 + t + 24)
+            store8(a0 * scale, scores + t); store8(a1 * scale, scores + t + 8)
+            store8(a2 * scale, scores + t + 16); store8(a3 * scale, scores + t + 24)
+            store8(b0 * scale, s1 + t); store8(b1 * scale, s1 + t + 8)
+            store8(b2 * scale, s1 + t + 16); store8(b3 * scale, s1 + t + 24)
             t += 32
         }
-        while t + 8 <= total {
-            var a0 = SIMD8<Float>(), b0 = SIMD8<Float>()
-            for i in 0..<d {
-                let k = load8(keys + i * ldk + t)
-                a0.addProduct(SIMD8<Float>(repeating: q[i]), k); b0.addProduct(SIMD8<Float>(repeating: q1[i]), k)
-            }
-            store(a0 * scale, scores + t); store(b0 * scale, s1 + t)
-            t += 8
-        }
-        while t < total {
-            var a: Float = 0, b: Float = 0
-            for i in 0..<d {
-                let k = Float(keys[i * ldk + t])
-                a += q[i] * k; b += q1[i] * k
-            }
-            scores[t] = a * scale; s1[t] = b * scale
-            t += 1
-        }
+        scoreTail(q: q, keys: keys, ldk: ldk, from: t, total: total, headDim: d, scale: scale, scores: scores)
+        scoreTail(q: q1, keys: keys, ldk: ldk, from: t, total: total, headDim: d, scale: scale, scores: s1)
         Softmax.inPlace(scores, count: total)
         Softmax.inPlace(s1, count: total)
         var i = 0
@@ -199,19 +199,12 @@ public enum CausalAttention {
                 o0.addProduct(x, v0); o1.addProduct(x, v1); o2.addProduct(x, v2); o3.addProduct(x, v3)
                 p0.addProduct(y, v0); p1.addProduct(y, v1); p2.addProduct(y, v2); p3.addProduct(y, v3)
             }
-            store(o0, out + i); store(o1, out + i + 8); store(o2, out + i + 16); store(o3, out + i + 24)
-            store(p0, out1 + i); store(p1, out1 + i + 8); store(p2, out1 + i + 16); store(p3, out1 + i + 24)
+            store8(o0, out + i); store8(o1, out + i + 8); store8(o2, out + i + 16); store8(o3, out + i + 24)
+            store8(p0, out1 + i); store8(p1, out1 + i + 8); store8(p2, out1 + i + 16); store8(p3, out1 + i + 24)
             i += 32
         }
-        while i < d {
-            var o0 = SIMD8<Float>(), p0 = SIMD8<Float>()
-            for t in 0..<total {
-                let v = load8(values + t * d + i)
-                o0.addProduct(SIMD8<Float>(repeating: scores[t]), v); p0.addProduct(SIMD8<Float>(repeating: s1[t]), v)
-            }
-            store(o0, out + i); store(p0, out1 + i)
-            i += 8
-        }
+        valueTail(scores: scores, values: values, total: total, headDim: d, from: i, out: out)
+        valueTail(scores: s1, values: values, total: total, headDim: d, from: i, out: out1)
     }
 
     /// Reference: q is (rows, heads·d), keys/values are (kvHeads, positions, d); returns (rows, heads·d).

@@ -20,10 +20,13 @@ public enum OpenBLASCore {
     /// The OPENBLAS_CORETYPE to run with, or nil when OpenBLAS's own choice stands: only when it fell
     /// back to Prescott, the variable is not already set, and the CPU flags (from /proc/cpuinfo) support
     /// a better family: SkylakeX with AVX-512 F/BW/DQ/VL, Haswell with AVX2 and FMA.
-    public static func override(detected: String, environment: [String: String], cpuFlags: Set<String>) -> String? {
+    /// `cpuFlags` is read only when the other two conditions hold (every r1audit start asks).
+    public static func override(detected: String, environment: [String: String],
+                                cpuFlags: @autoclosure () -> Set<String>) -> String? {
         guard environment["OPENBLAS_CORETYPE"] == nil, detected.lowercased() == "prescott" else { return nil }
-        if ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(cpuFlags.contains) { return "SkylakeX" }
-        if ["avx2", "fma"].allSatisfy(cpuFlags.contains) { return "Haswell" }
+        let flags = cpuFlags()
+        if ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) { return "SkylakeX" }
+        if ["avx2", "fma"].allSatisfy(flags.contains) { return "Haswell" }
         return nil
     }
 

@@ -28,7 +28,7 @@ extension Q8Gemm {
         let flip = _mm256_set1_epi8(-128), zero = _mm256_setzero_si256()
         for i in 0..<(rows * cols / Q8Matrix.blockSize) {
             let v = UnsafeRawPointer(aq + i * 32).loadUnaligned(as: __m256i.self)
-            let sums = unsafeBitCast(_mm256_sad_epu8(_mm256_xor_si256(v, flip), zero), to: SIMD4<Int64>.self)
+            let sums: SIMD4<Int64> = _mm256_sad_epu8(_mm256_xor_si256(v, flip), zero)
             out[i] = -128 &* (Int32(truncatingIfNeeded: sums.wrappedSum()) &- 4096)
         }
     }

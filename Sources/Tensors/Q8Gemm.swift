@@ -41,60 +41,28 @@ public enum Q8Gemm {
             activationCorrections(aq + r0 * k, rows: rows.count, cols: k, into: ca + r0 * blocks)
             #endif
         }
-        #if R1AUDIT_AVX512VNNI
-        w.quants.withUnsafeBufferPointer { wq in
-            w.scales.withUnsafeBufferPointer { ws in
-                let pairs = (w.panels + 1) / 2
-                Parallel.forChunks(pairs, threads: min(threads, max(1, m * n * k / 200_000))) { range in
-                    var r0 = 0
-                    while r0 < m {
-                        let r1 = min(m, r0 + rowBlock)
-                        panelTiles(rows: r0, r1, pairs: range, aq: aq, sa: sa, ca: ca, k: k, w: wq.baseAddress!,
-                                   ws: ws.baseAddress!, panels: w.panels, n: n, c: c, ldc: ldc, beta: beta)
-                        r0 = r1
-                    }
-                }
-            }
-        }
-        #else
         w.quants.withUnsafeBufferPointer { wq in
             w.scales.withUnsafeBufferPointer { ws in
                 let wq = wq.baseAddress!, ws = ws.baseAddress!
-                // Work items: groups of 4 weight rows (output columns).
-                let groups = (n + 3) / 4
-                Parallel.forChunks(groups, threads: min(threads, max(1, m * n * k / 200_000))) { range in
+                // Work items: pairs of 16-row panels (VNNI), else groups of 4 weight rows (output columns).
+                #if R1AUDIT_AVX512VNNI
+                let items = (w.panels + 1) / 2
+                #else
+                let items = (n + 3) / 4
+                #endif
+                Parallel.forChunks(items, threads: min(threads, max(1, m * n * k / 200_000))) { range in
                     var r0 = 0
                     while r0 < m {
                         let r1 = min(m, r0 + rowBlock)
+                        #if R1AUDIT_AVX512VNNI
+                        panelTiles(rows: r0, r1, pairs: range, aq: aq, sa: sa, ca: ca, k: k, w: wq, ws: ws, panels: w.panels,
+                                   n: n, c: c, ldc: ldc, beta: beta)
+                        #else
                         tiles(rows: r0, r1, groups: range, aq: aq, sa: sa, k: k, wq: wq, ws: ws, n: n, c: c, ldc: ldc, beta: beta)
+                        #endif
                         r0 = r1
                     }
                 }
-            }
-        }
-        #endif
-    }
-
-    /// Rows r0 ..< r1 against column groups `range` (4 columns each) of row-major weights: 4 × 2 tiles while
-    /// 4 rows remain, then 1 × 4 tiles (AVX2 or portable; VNNI builds run `panelTiles`).
-    static func tiles(rows r0: Int, _ r1: Int, groups range: Range<Int>, aq: UnsafePointer<Int8>, sa: UnsafePointer<Float>,
-                      k: Int, wq: UnsafePointer<Int8>, ws: UnsafePointer<Float>, n: Int, c: UnsafeMutablePointer<Float>,
-                      ldc: Int, beta: Float) {
-        let blocks = k / Q8Matrix.blockSize
-        for g in range {
-            let n0 = g * 4
-            var r = r0
-            while r + 4 <= r1 {
-                for col in stride(from: n0, through: n0 + 2, by: 2) {
-                    tile4x2(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: col, n: n,
-                            c: c + r * ldc, ldc: ldc, beta: beta)
-                }
-                r += 4
-            }
-            while r < r1 {
-                tile1x4(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0, n: n,
-                        c: c + r * ldc, beta: beta)
-                r += 1
             }
         }
     }
@@ -156,17 +124,44 @@ public enum Q8Gemm {
         #endif
     }
 
+    @inlinable @inline(__always)
+    static func store(_ v: Float, _ c: UnsafeMutablePointer<Float>, beta: Float) {
+        c.pointee = beta == 0 ? v : v + beta * c.pointee
+    }
+
+    // The row-major kernels (AVX2 or portable). VNNI builds keep the weights in panels and run
+    // `Q8Gemm+VNNI.swift` instead; these would read that layout wrongly, so they are not compiled there.
+    #if !R1AUDIT_AVX512VNNI
+    /// Rows r0 ..< r1 against column groups `range` (4 columns each) of row-major weights: 4 × 2 tiles while
+    /// 4 rows remain, then 1 × 4 tiles (AVX2 or portable; VNNI builds run `panelTiles`).
+    static func tiles(rows r0: Int, _ r1: Int, groups range: Range<Int>, aq: UnsafePointer<Int8>, sa: UnsafePointer<Float>,
+                      k: Int, wq: UnsafePointer<Int8>, ws: UnsafePointer<Float>, n: Int, c: UnsafeMutablePointer<Float>,
+                      ldc: Int, beta: Float) {
+        let blocks = k / Q8Matrix.blockSize
+        for g in range {
+            let n0 = g * 4
+            var r = r0
+            while r + 4 <= r1 {
+                for col in stride(from: n0, through: n0 + 2, by: 2) {
+                    tile4x2(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: col, n: n,
+                            c: c + r * ldc, ldc: ldc, beta: beta)
+                }
+                r += 4
+            }
+            while r < r1 {
+                tile1x4(aq: aq + r * k, sa: sa + r * blocks, k: k, wq: wq, ws: ws, n0: n0, n: n,
+                        c: c + r * ldc, beta: beta)
+                r += 1
+            }
+        }
+    }
+
     /// The 8 fp32 lanes of one output element reduced in a fixed order.
     @inlinable @inline(__always)
     static func reduce(_ v: SIMD8<Float>) -> Float {
         let h = v.lowHalf + v.highHalf
         let q = h.lowHalf + h.highHalf
         return q[0] + q[1]
-    }
-
-    @inlinable @inline(__always)
-    static func store(_ v: Float, _ c: UnsafeMutablePointer<Float>, beta: Float) {
-        c.pointee = beta == 0 ? v : v + beta * c.pointee
     }
 
     #if R1AUDIT_AVX2
@@ -279,6 +274,8 @@ public enum Q8Gemm {
         }
         return lanes
     }
+
+    #endif
 
     /// Reference: quantises A's rows with the scalar `Q8Matrix.quantizeRow`, dequantises both operands
     /// and accumulates in Double.

@@ -73,7 +73,7 @@ public struct Q8Matrix: Sendable {
     @inlinable
     public func scale(_ r: Int, block b: Int) -> Float {
         #if R1AUDIT_AVX512VNNI
-        scales[(r / Self.panelWidth) * Self.panelWidth * (cols / Self.blockSize) + b * Self.panelWidth + r % Self.panelWidth]
+        scales[Self.panelScaleOffset(r, b, blocks: cols / Self.blockSize)]
         #else
         scales[r * (cols / Self.blockSize) + b]
         #endif
@@ -86,6 +86,12 @@ public struct Q8Matrix: Sendable {
         (r / panelWidth) * panelWidth * cols + (c / 4) * (4 * panelWidth) + (r % panelWidth) * 4 + c % 4
     }
 
+    /// Where the scale of block b of row r lives in the panel layout.
+    @inlinable
+    static func panelScaleOffset(_ r: Int, _ b: Int, blocks: Int) -> Int {
+        (r / panelWidth) * panelWidth * blocks + b * panelWidth + r % panelWidth
+    }
+
     /// Row-major quants and scales rearranged into panels (see `quants`).
     static func panelLayout(quants q: [Int8], scales s: [Float], rows: Int, cols: Int) -> ([Int8], [Float]) {
         let blocks = cols / blockSize, panels = (rows + panelWidth - 1) / panelWidth
@@ -93,7 +99,7 @@ public struct Q8Matrix: Sendable {
         var ps = [Float](repeating: 0, count: panels * panelWidth * blocks)
         for r in 0..<rows {
             for c in 0..<cols { pq[panelOffset(r, c, cols: cols)] = Int8(bitPattern: UInt8(bitPattern: q[r * cols + c]) ^ 0x80) }
-            for b in 0..<blocks { ps[(r / panelWidth) * panelWidth * blocks + b * panelWidth + r % panelWidth] = s[r * blocks + b] }
+            for b in 0..<blocks { ps[panelScaleOffset(r, b, blocks: blocks)] = s[r * blocks + b] }
         }
         return (pq, ps)
     }

@@ -11,7 +11,7 @@
 // one output: 11 vector instructions per 512 multiply-adds instead of 32.
 //
 // The weights carry + 128 (vpdpbusd wants its unsigned operand there), so Σ x·(q + 128) = Σ x·q + 128 · Σ x:
-// every lane starts the block at −128 · Σ x over the block's activations (`activationCorrections`, one
+// every lane starts the block at −128 · Σ x over the block's activations (`quantizeActivationsWithCorrections`, one
 // value per activation row and block, shared by all columns). llama.cpp's AVX-VNNI path uses the same
 // offset idea with the sign on the other operand.
 //
@@ -21,15 +21,34 @@
 import _Builtin_intrinsics.intel
 
 extension Q8Gemm {
-    /// −128 · Σ x for each block of 32 of the `rows × cols` quantised activations (row-major, contiguous).
-    static func activationCorrections(_ aq: UnsafePointer<Int8>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Int32>) {
-        // vpsadbw sums unsigned bytes, so the block is read as x + 128 and 32 · 128 taken off again
-        // (a generic SIMD widening here went through runtime conformance checks: perf, 0.1 ms a call).
-        let flip = _mm256_set1_epi8(-128), zero = _mm256_setzero_si256()
-        for i in 0..<(rows * cols / Q8Matrix.blockSize) {
-            let v = UnsafeRawPointer(aq + i * 32).loadUnaligned(as: __m256i.self)
-            let sums: SIMD4<Int64> = _mm256_sad_epu8(_mm256_xor_si256(v, flip), zero)
-            out[i] = -128 &* (Int32(truncatingIfNeeded: sums.wrappedSum()) &- 4096)
+    /// Quantises `rows` rows of `cols` activations to Q8_0 (bit-identical to `Q8Matrix.quantizeRow`, like
+    /// `quantizeActivations`) and writes each block's −128 · Σ q into `corrections`, in one pass on 512-bit
+    /// registers: a block is two vectors, vpmovsdb packs each to 16 ordered bytes, and the block sum comes
+    /// from the same int32 lanes. (The AVX2 quantiser plus a separate vpsadbw pass for the sums were 7% of
+    /// a 512-token prefill, perf, mostly the 8-lane max reduction.)
+    static func quantizeActivationsWithCorrections(_ a: UnsafePointer<Float>, lda: Int, rows: Int, cols: Int,
+                                                   quants: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>,
+                                                   corrections: UnsafeMutablePointer<Int32>) {
+        let blocks = cols / Q8Matrix.blockSize
+        let magnitude = _mm512_set1_epi32(0x7fff_ffff)
+        for r in 0..<rows {
+            for b in 0..<blocks {
+                let p = UnsafeRawPointer(a + r * lda + b * 32)
+                let v0 = p.loadUnaligned(as: __m512.self), v1 = p.loadUnaligned(fromByteOffset: 64, as: __m512.self)
+                let a0 = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(v0), magnitude))
+                let a1 = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(v1), magnitude))
+                let amax = _mm512_reduce_max_ps(_mm512_max_ps(a0, a1))
+                let d = amax / 127, id: Float = d > 0 ? 1 / d : 0
+                let i = r * blocks + b
+                scales[i] = d
+                let s = _mm512_set1_ps(id)
+                // vcvtps2dq rounds to nearest-even, as the scalar path; |q| ≤ 127, so vpmovsdb never saturates.
+                let q0 = _mm512_cvtps_epi32(_mm512_mul_ps(v0, s)), q1 = _mm512_cvtps_epi32(_mm512_mul_ps(v1, s))
+                let out = UnsafeMutableRawPointer(quants + r * cols + b * 32)
+                out.storeBytes(of: _mm512_cvtsepi32_epi8(q0), as: __m128i.self)
+                out.storeBytes(of: _mm512_cvtsepi32_epi8(q1), toByteOffset: 16, as: __m128i.self)
+                corrections[i] = -128 &* _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1))
+            }
         }
     }
 
@@ -54,11 +73,25 @@ extension Q8Gemm {
         _mm512_fmadd_ps(_mm512_cvtepi32_ps(lanes), _mm512_mul_ps(SIMD16<Float>(repeating: dx), dw), f)
     }
 
-    /// The 16 outputs of one panel for one activation row, columns past n dropped.
+    /// The 16 outputs of one panel for one activation row, columns past n dropped. A whole panel is one
+    /// vector store (the element-wise loop, with its beta test per element, was a third of the kernel's time
+    /// on a 512-token prefill, perf); beta is applied as v + beta · c, a multiply then an add, exactly as
+    /// `store` does per element, so the result does not depend on which path a column took.
     @inline(__always)
     static func storePanel(_ v: __m512, _ c: UnsafeMutablePointer<Float>, col: Int, n: Int, beta: Float) {
         let lanes: SIMD16<Float> = v
-        for j in 0..<min(Q8Matrix.panelWidth, n - col) { store(lanes[j], c + col + j, beta: beta) }
+        guard col + Q8Matrix.panelWidth <= n else {
+            for j in 0..<(n - col) { store(lanes[j], c + col + j, beta: beta) }
+            return
+        }
+        let p = UnsafeMutableRawPointer(c + col)
+        if beta == 0 {
+            p.storeBytes(of: lanes, as: SIMD16<Float>.self)
+        } else {
+            let old = UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+            let scaled = SIMD16<Float>(repeating: beta) * old
+            p.storeBytes(of: lanes + scaled, as: SIMD16<Float>.self)
+        }
     }
 
     /// Activation rows r..r+3 (aq, sa, ca point at row r) against panels p0 and p0 + 1 (clamped to the

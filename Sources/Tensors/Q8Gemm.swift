@@ -36,10 +36,13 @@ public enum Q8Gemm {
         // quantisation was 9% of a 512-token prefill's time, perf); a few decode rows stay on this thread.
         Parallel.forChunks(m, threads: m * k >= 65_536 ? threads : 1) { rows in
             let r0 = rows.lowerBound
-            quantizeActivations(a + r0 * lda, lda: lda, rows: rows.count, cols: k, quants: aq + r0 * k, scales: sa + r0 * blocks)
             #if R1AUDIT_AVX512VNNI
-            activationCorrections(aq + r0 * k, rows: rows.count, cols: k, into: ca + r0 * blocks)
+            let corrections: UnsafeMutablePointer<Int32>? = ca + r0 * blocks
+            #else
+            let corrections: UnsafeMutablePointer<Int32>? = nil
             #endif
+            quantizeRows(a + r0 * lda, lda: lda, rows: rows.count, cols: k, quants: aq + r0 * k, scales: sa + r0 * blocks,
+                         corrections: corrections)
         }
         w.quants.withUnsafeBufferPointer { wq in
             w.scales.withUnsafeBufferPointer { ws in
@@ -88,6 +91,29 @@ public enum Q8Gemm {
 
     /// fp32 floats per dequantised panel (1 MiB: several L2-sized sgemm blocks per call).
     @usableFromInline static let panelFloats = 262_144
+
+    /// Whether the product's kernel takes −128 · Σ q per activation block (the VNNI panel kernel does).
+    static let takesCorrections: Bool = {
+        #if R1AUDIT_AVX512VNNI
+        return true
+        #else
+        return false
+        #endif
+    }()
+
+    /// The activation side of `multiplyTransposed`: Q8_0 quants and scales (bit-identical to
+    /// `Q8Matrix.quantizeRow`) and, when `takesCorrections`, each block's −128 · Σ q into `corrections`.
+    static func quantizeRows(_ a: UnsafePointer<Float>, lda: Int, rows: Int, cols: Int, quants: UnsafeMutablePointer<Int8>,
+                             scales: UnsafeMutablePointer<Float>, corrections: UnsafeMutablePointer<Int32>?) {
+        #if R1AUDIT_AVX512VNNI
+        if let corrections {
+            quantizeActivationsWithCorrections(a, lda: lda, rows: rows, cols: cols, quants: quants, scales: scales,
+                                               corrections: corrections)
+            return
+        }
+        #endif
+        quantizeActivations(a, lda: lda, rows: rows, cols: cols, quants: quants, scales: scales)
+    }
 
     /// Quantises `rows` rows of `cols` (a multiple of 32) activations to Q8_0, bit-identical to
     /// `Q8Matrix.quantizeRow`.

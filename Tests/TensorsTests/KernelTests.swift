@@ -246,5 +246,16 @@ private final class Counter: @unchecked Sendable {
         var qa = [Int8](repeating: 0, count: 64), sa = [Float](repeating: 0, count: 2)
         Q8Gemm.quantizeActivations(x, lda: 64, rows: 1, cols: 64, quants: &qa, scales: &sa)
         #expect(qa == (0..<64).map { q.quant(0, $0) } && sa == [q.scale(0, block: 0), q.scale(0, block: 1)])
+        // The product's own quantiser (the fused AVX-512 pass on VNNI builds): the same bytes and scales for
+        // rows 1 and 2 (a row stride, zero blocks), and −128 · Σ q per block where the kernel takes it.
+        var rowsIn = Array(x[64..<192]); for i in 32..<64 { rowsIn[i] = 0 }
+        let zq = Q8Matrix(rowsIn, rows: 2, cols: 64)!
+        var q2 = [Int8](repeating: 0, count: 128), s2 = [Float](repeating: -1, count: 4), c2 = [Int32](repeating: 7, count: 4)
+        Q8Gemm.quantizeRows(rowsIn, lda: 64, rows: 2, cols: 64, quants: &q2, scales: &s2, corrections: &c2)
+        #expect(q2 == (0..<128).map { zq.quant($0 / 64, $0 % 64) })
+        #expect(s2 == (0..<4).map { zq.scale($0 / 2, block: $0 % 2) } && s2[1] == 0)
+        let sums = (0..<4).map { b in Int32(-128) * q2[(b * 32)..<(b * 32 + 32)].reduce(Int32(0)) { $0 + Int32($1) } }
+        #expect(c2 == (Q8Gemm.takesCorrections ? sums : [Int32](repeating: 7, count: 4)))
+        #expect(!Q8Gemm.takesCorrections || sums[0] != 0)
     }
 }

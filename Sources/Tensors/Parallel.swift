@@ -1,4 +1,4 @@
-// Splitting a loop over a few worker threads (Dispatch `concurrentPerform`), used by kernels whose
+// Splitting a loop over a few worker threads (`SpinningWorkers`, else Dispatch), used by kernels whose
 // work is many small independent pieces (attention per sequence and head). OpenBLAS's own threads
 // are for the big GEMMs; these loops run between them.
 import Dispatch
@@ -11,6 +11,9 @@ public enum Parallel {
         guard count > 0 else { return }
         let workers = min(max(1, threads), count)
         if workers == 1 { body(0..<count); return }
+        // Spinning helpers when free (a decode step's loops follow each other within microseconds);
+        // Dispatch when another loop holds them (a nested loop, a second model on another thread).
+        if SpinningWorkers.pool(workers: workers).run(count, body) { return }
         withoutActuallyEscaping(body) { escaping in
             let box = ChunkBody(run: escaping)
             DispatchQueue.concurrentPerform(iterations: workers) { w in

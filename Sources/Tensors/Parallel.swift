@@ -13,7 +13,7 @@ public enum Parallel {
         if workers == 1 { body(0..<count); return }
         // Spinning helpers when free (a decode step's loops follow each other within microseconds);
         // Dispatch when another loop holds them (a nested loop, a second model on another thread).
-        if SpinningWorkers.pool(workers: workers).run(count, body) { return }
+        if SpinningWorkers.enabled, SpinningWorkers.pool(workers: workers).run(count, body) { return }
         withoutActuallyEscaping(body) { escaping in
             let box = ChunkBody(run: escaping)
             DispatchQueue.concurrentPerform(iterations: workers) { w in

@@ -16,6 +16,10 @@ import Synchronization
 
 /// A fixed set of `workers - 1` helper threads that run chunks of one job at a time with the caller.
 final class SpinningWorkers: @unchecked Sendable {
+    /// False when R1AUDIT_NO_SPIN is set: every loop then runs on Dispatch, as before the helpers (for A/B
+    /// measurements, and for hosts where even brief polling is unwelcome).
+    static let enabled = ProcessInfo.processInfo.environment["R1AUDIT_NO_SPIN"] == nil
+
     /// Threads per job: the caller plus the helpers.
     let workers: Int
     /// Helper polls of the generation counter before sleeping (a `pause` each, 14 ns on the 2026-12-06

@@ -12,8 +12,9 @@ public enum Parallel {
         let workers = min(max(1, threads), count)
         if workers == 1 { body(0..<count); return }
         // Spinning helpers when free (a decode step's loops follow each other within microseconds);
-        // Dispatch when another loop holds them (a nested loop, a second model on another thread).
-        if SpinningWorkers.enabled, SpinningWorkers.pool(workers: workers).run(count, body) { return }
+        // Dispatch when another loop holds them (a nested loop, a second model on another thread), and for
+        // loops with fewer items than threads, so that a process keeps one pool per thread count it asks for.
+        if SpinningWorkers.enabled, workers == threads, SpinningWorkers.pool(workers: workers).run(count, body) { return }
         withoutActuallyEscaping(body) { escaping in
             let box = ChunkBody(run: escaping)
             DispatchQueue.concurrentPerform(iterations: workers) { w in

@@ -18,10 +18,15 @@ public enum Parallel {
         withoutActuallyEscaping(body) { escaping in
             let box = ChunkBody(run: escaping)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let lo = count * w / workers, hi = count * (w + 1) / workers
-                if lo < hi { box.run(lo..<hi) }
+                let range = chunk(w, of: workers, count: count)
+                if !range.isEmpty { box.run(range) }
             }
         }
+    }
+
+    /// Chunk w of `workers` contiguous chunks of 0..<count, the split both the helpers and Dispatch use.
+    static func chunk(_ w: Int, of workers: Int, count: Int) -> Range<Int> {
+        (count * w / workers)..<(count * (w + 1) / workers)
     }
 }
 

@@ -26,23 +26,16 @@ public enum Q8Gemm {
         guard m > 0, n > 0 else { return }
         let aq = UnsafeMutablePointer<Int8>.allocate(capacity: m * k)
         let sa = UnsafeMutablePointer<Float>.allocate(capacity: m * blocks)
-        defer { aq.deallocate(); sa.deallocate() }
-        #if R1AUDIT_AVX512VNNI
-        // The panel kernel also takes −128 · Σ x per row and block (the weights carry + 128).
+        // The VNNI panel kernel also takes −128 · Σ x per row and block (the weights carry + 128); other
+        // builds leave it unwritten (an eighth of `aq`'s size).
         let ca = UnsafeMutablePointer<Int32>.allocate(capacity: m * blocks)
-        defer { ca.deallocate() }
-        #endif
+        defer { aq.deallocate(); sa.deallocate(); ca.deallocate() }
         // Rows are quantised independently, so a prompt's rows are split over the workers (serial, the
         // quantisation was 9% of a 512-token prefill's time, perf); a few decode rows stay on this thread.
         Parallel.forChunks(m, threads: m * k >= 65_536 ? threads : 1) { rows in
             let r0 = rows.lowerBound
-            #if R1AUDIT_AVX512VNNI
-            let corrections: UnsafeMutablePointer<Int32>? = ca + r0 * blocks
-            #else
-            let corrections: UnsafeMutablePointer<Int32>? = nil
-            #endif
             quantizeRows(a + r0 * lda, lda: lda, rows: rows.count, cols: k, quants: aq + r0 * k, scales: sa + r0 * blocks,
-                         corrections: corrections)
+                         corrections: ca + r0 * blocks)
         }
         w.quants.withUnsafeBufferPointer { wq in
             w.scales.withUnsafeBufferPointer { ws in
@@ -104,15 +97,13 @@ public enum Q8Gemm {
     /// The activation side of `multiplyTransposed`: Q8_0 quants and scales (bit-identical to
     /// `Q8Matrix.quantizeRow`) and, when `takesCorrections`, each block's −128 · Σ q into `corrections`.
     static func quantizeRows(_ a: UnsafePointer<Float>, lda: Int, rows: Int, cols: Int, quants: UnsafeMutablePointer<Int8>,
-                             scales: UnsafeMutablePointer<Float>, corrections: UnsafeMutablePointer<Int32>?) {
+                             scales: UnsafeMutablePointer<Float>, corrections: UnsafeMutablePointer<Int32>) {
         #if R1AUDIT_AVX512VNNI
-        if let corrections {
-            quantizeActivationsWithCorrections(a, lda: lda, rows: rows, cols: cols, quants: quants, scales: scales,
-                                               corrections: corrections)
-            return
-        }
-        #endif
+        quantizeActivationsWithCorrections(a, lda: lda, rows: rows, cols: cols, quants: quants, scales: scales,
+                                           corrections: corrections)
+        #else
         quantizeActivations(a, lda: lda, rows: rows, cols: cols, quants: quants, scales: scales)
+        #endif
     }
 
     /// Quantises `rows` rows of `cols` (a multiple of 32) activations to Q8_0, bit-identical to

@@ -71,17 +71,12 @@ final class SpinningWorkers: @unchecked Sendable {
             remaining.store(workers - 1, ordering: .relaxed)
             generation.add(1, ordering: .sequentiallyConsistent)
             for h in helpers where h.sleeping.load(ordering: .sequentiallyConsistent) { h.wake.signal() }
-            escaping(Self.chunk(0, of: workers, count: count))
+            escaping(Parallel.chunk(0, of: workers, count: count))
             while remaining.load(ordering: .acquiring) > 0 { Self.pause() }
             self.body = nil
         }
         busy.store(false, ordering: .releasing)
         return true
-    }
-
-    /// Chunk w of `workers` contiguous chunks of 0..<count (as `Parallel.forChunks` splits).
-    static func chunk(_ w: Int, of workers: Int, count: Int) -> Range<Int> {
-        (count * w / workers)..<(count * (w + 1) / workers)
     }
 
     private func helperLoop(_ helper: Int) {
@@ -102,7 +97,7 @@ final class SpinningWorkers: @unchecked Sendable {
                 spins = 0
             }
             seen = generation.load(ordering: .acquiring)
-            let range = Self.chunk(helper, of: workers, count: count)
+            let range = Parallel.chunk(helper, of: workers, count: count)
             if !range.isEmpty, let body { body(range) }
             remaining.subtract(1, ordering: .releasing)
         }

@@ -53,7 +53,7 @@ import Testing
     @Test func chunksAreContiguousAndCoverTheRange() {
         for count in [1, 2, 7, 64, 1000] {
             for workers in 2...5 {
-                let chunks = (0..<workers).map { SpinningWorkers.chunk($0, of: workers, count: count) }
+                let chunks = (0..<workers).map { Parallel.chunk($0, of: workers, count: count) }
                 #expect(chunks.first?.lowerBound == 0 && chunks.last?.upperBound == count)
                 #expect(zip(chunks, chunks.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
             }

@@ -8,18 +8,26 @@ import Tensors
 /// Whether `text` holds a character that drives a terminal (C0/C1 controls, DEL, bidi controls).
 func hasControlCharacters(_ text: String) -> Bool { text.unicodeScalars.contains(where: UntrustedText.needsEscape) }
 
+/// An input and its expected excerpt, shown in the test log by the (escaped) expectation only, so the
+/// log itself never carries the raw control characters.
+struct ExcerptCase: Sendable, CustomTestStringConvertible {
+    let input: String, expected: String
+    init(_ input: String, _ expected: String) { self.input = input; self.expected = expected }
+    var testDescription: String { expected }
+}
+
 @Suite("Hostile files")
 struct HostileFileTests {
     @Test(arguments: [
-        ("plain", "plain"),
-        ("a\nb\rc\td", "a\\nb\\rc\\td"),
-        ("\u{1B}[2J", "\\u{1B}[2J"),
-        ("x\u{202E}y\u{200B}z\u{7F}", "x\\u{202E}y\\u{200B}z\\u{7F}"),
-        (String(repeating: "k", count: 200), String(repeating: "k", count: 80) + "…"),
-        (String(repeating: "\u{1B}", count: 100), String(repeating: "\\u{1B}", count: 13) + "…"),
+        ExcerptCase("plain", "plain"),
+        ExcerptCase("a\nb\rc\td", "a\\nb\\rc\\td"),
+        ExcerptCase("\u{1B}[2J", "\\u{1B}[2J"),
+        ExcerptCase("x\u{202E}y\u{200B}z\u{7F}", "x\\u{202E}y\\u{200B}z\\u{7F}"),
+        ExcerptCase(String(repeating: "k", count: 200), String(repeating: "k", count: 80) + "…"),
+        ExcerptCase(String(repeating: "\u{1B}", count: 100), String(repeating: "\\u{1B}", count: 13) + "…"),
     ])
-    func excerptEscapesAndBounds(input: String, expected: String) {
-        #expect(UntrustedText.excerpt(input) == expected)
+    func excerptEscapesAndBounds(_ c: ExcerptCase) {
+        #expect(UntrustedText.excerpt(c.input) == c.expected)
     }
 
     /// The key length of `general.name` corrupted so the "key" swallows the rest of the file, which holds

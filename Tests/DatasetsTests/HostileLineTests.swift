@@ -25,8 +25,8 @@ import Testing
         #expect(message.contains("\\u{1B}]0;pwned\\u{7}\\n") && message.count < 700)
     }
 
-    @Test(arguments: [("a\u{202E}b", "a\\u{202E}b"), (String(repeating: "z", count: 81), String(repeating: "z", count: 80) + "…")])
-    func quotedEscapesAndCuts(input: String, expected: String) {
-        #expect(quoted(input) == expected)
+    @Test func quotedEscapesAndCuts() {
+        #expect(quoted("a\u{202E}b") == "a\\u{202E}b")
+        #expect(quoted(String(repeating: "z", count: 81)) == String(repeating: "z", count: 80) + "…")
     }
 }

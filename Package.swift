@@ -109,7 +109,11 @@ let cpuFlags: [String] = (targetCPU.map { ["-target-cpu", $0] + ($0 == "haswell"
                     + ["-DR1AUDIT_AVX512VNNI"] : [])
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"] + cpuFlags, .when(configuration: .release)),
                             .unsafeFlags(cpuFlags, .when(configuration: .debug))]
-let numericModules: Set<String> = ["Tensors", "Checkpoints", "Models", "Engine", "Training", "Tokenizers", "Grading"]
+let numericModules: Set<String> = ["Tensors", "Models", "Engine", "Training"]
+/// Modules that parse untrusted files or text keep Swift's checked arithmetic (-O): an overflow traps
+/// instead of wrapping into a bogus size; only the CPU flags are shared with the numeric modules.
+let parserModules: Set<String> = ["Checkpoints", "Tokenizers", "Grading"]
+let checked: [SwiftSetting] = [.unsafeFlags(cpuFlags)]
 
 var targets: [Target] = [
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
@@ -118,7 +122,7 @@ var targets: [Target] = [
 for m in modules where selectedModules.contains(m.name) {
     targets.append(.target(name: m.name,
                            dependencies: m.deps.map { .target(name: $0) } + (external[m.name] ?? []),
-                           swiftSettings: numericModules.contains(m.name) ? fast : []))
+                           swiftSettings: numericModules.contains(m.name) ? fast : parserModules.contains(m.name) ? checked : []))
 }
 if wantCLI {
     targets.append(.target(name: "R1AuditCLI",

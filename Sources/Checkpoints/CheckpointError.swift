@@ -33,29 +33,34 @@ public enum CheckpointError: Error, Sendable, Equatable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case let .fileNotFound(path):
-            return "\(path): no such file; check the path (models are cached by scripts/fetch-models in ~/.cache/r1audit/models)"
+            return "\(q(path, 300)): no such file; check the path (models are cached by scripts/fetch-models in ~/.cache/r1audit/models)"
         case let .cannotOpen(path, reason):
-            return "\(path): cannot open (\(reason)); check permissions and that it is a regular file"
+            return "\(q(path, 300)): cannot open (\(q(reason, 300))); check permissions and that it is a regular file"
         case let .truncated(file, what, offset, needed, available):
-            return "\(file): truncated while reading \(what) at byte \(offset): needs \(needed) bytes, \(available) left; the file is incomplete, download it again"
+            return "\(q(file, 300)): truncated while reading \(q(what, 300)) at byte \(offset): needs \(needed) bytes, \(available) left; the file is incomplete, download it again"
         case let .badMagic(file, found):
-            return "\(file): not a GGUF file (magic 0x\(String(found, radix: 16)), expected 0x46554747 'GGUF')"
+            return "\(q(file, 300)): not a GGUF file (magic 0x\(String(found, radix: 16)), expected 0x46554747 'GGUF')"
         case let .unsupportedVersion(file, version):
-            return "\(file): GGUF version \(version) is not supported (only v2 and v3); re-convert with a recent llama.cpp"
+            return "\(q(file, 300)): GGUF version \(version) is not supported (only v2 and v3); re-convert with a recent llama.cpp"
         case let .invalidMetadata(file, key, reason):
-            return "\(file): metadata '\(key)' is invalid: \(reason); the file is corrupt or from an incompatible writer"
+            return "\(q(file, 300)): metadata '\(q(key))' is invalid: \(q(reason, 300)); the file is corrupt or from an incompatible writer"
         case let .unsupportedTensorType(file, tensor, type):
-            return "\(file): tensor '\(tensor)' has GGML type \(type), which is not supported (supported: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K…Q6_K); re-quantise the model"
+            return "\(q(file, 300)): tensor '\(q(tensor))' has GGML type \(type), which is not supported (supported: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K…Q6_K); re-quantise the model"
         case let .tensorNotFound(file, tensor):
-            return "\(file): no tensor named '\(tensor)'; list the tensors to see the naming this file uses"
+            return "\(q(file, 300)): no tensor named '\(q(tensor))'; list the tensors to see the naming this file uses"
         case let .invalidTensor(file, tensor, reason):
-            return "\(file): tensor '\(tensor)' is invalid: \(reason); the file is corrupt"
+            return "\(q(file, 300)): tensor '\(q(tensor))' is invalid: \(q(reason, 300)); the file is corrupt"
         case let .missingKey(file, key):
-            return "\(file): required key '\(key)' is missing"
+            return "\(q(file, 300)): required key '\(q(key))' is missing"
         case let .cannotQuantize(type, count, reason):
-            return "cannot quantise \(count) values to \(type): \(reason)"
+            return "cannot quantise \(count) values to \(type): \(q(reason, 300))"
         case let .writeFailed(path, reason):
-            return "\(path): write failed (\(reason)); check the folder exists and is writable"
+            return "\(q(path, 300)): write failed (\(q(reason, 300))); check the folder exists and is writable"
         }
+    }
+
+    /// Untrusted text (names, keys, values, paths) escaped and bounded for the message.
+    private func q(_ text: String, _ limit: Int = UntrustedText.defaultLimit) -> String {
+        UntrustedText.excerpt(text, limit: limit)
     }
 }

@@ -71,7 +71,7 @@ public final class GGUFFile: @unchecked Sendable {
         keys.reserveCapacity(Int(nKV))
         for i in 0..<Int(nKV) {
             let key = try c.readString("key of metadata entry \(i)")
-            let type = try c.read(UInt32.self, "type of '\(key)'")
+            let type = try c.read(UInt32.self, "type of '\(UntrustedText.excerpt(key))'")
             let value = try Self.readValue(&c, type: type, key: key, file: file, depth: 0)
             guard meta.updateValue(value, forKey: key) == nil else {
                 throw CheckpointError.invalidMetadata(file: file, key: key, reason: "duplicate key")
@@ -82,8 +82,8 @@ public final class GGUFFile: @unchecked Sendable {
 
         var align = 32
         if let a = meta["general.alignment"] {
-            guard let v = a.int, v > 0, v & (v - 1) == 0 else {
-                throw CheckpointError.invalidMetadata(file: file, key: "general.alignment", reason: "must be a power of two, got \(a)")
+            guard let v = a.int, v > 0, v <= 1 << 20, v & (v - 1) == 0 else {
+                throw CheckpointError.invalidMetadata(file: file, key: "general.alignment", reason: "must be a power of two up to 2^20, got \(a.int.map(String.init) ?? "a value of type \(a.typeID)")")
             }
             align = v
         }
@@ -93,13 +93,13 @@ public final class GGUFFile: @unchecked Sendable {
         var idx = [String: Int]()
         for i in 0..<Int(nTensors) {
             let name = try c.readString("name of tensor \(i)")
-            let nDims = try c.read(UInt32.self, "dimension count of '\(name)'")
+            let nDims = try c.read(UInt32.self, "dimension count of '\(UntrustedText.excerpt(name))'")
             guard nDims >= 1, nDims <= 4 else {
                 throw CheckpointError.invalidTensor(file: file, tensor: name, reason: "\(nDims) dimensions (1…4 allowed)")
             }
             var dims = [Int](); var total = 1
             for d in 0..<Int(nDims) {
-                let n = try c.read(UInt64.self, "dimension \(d) of '\(name)'")
+                let n = try c.read(UInt64.self, "dimension \(d) of '\(UntrustedText.excerpt(name))'")
                 guard n <= UInt64(Int32.max) else {
                     throw CheckpointError.invalidTensor(file: file, tensor: name, reason: "dimension \(d) is \(n)")
                 }
@@ -107,14 +107,14 @@ public final class GGUFFile: @unchecked Sendable {
                 guard !o else { throw CheckpointError.invalidTensor(file: file, tensor: name, reason: "element count overflows") }
                 total = t; dims.append(Int(n))
             }
-            let rawType = try c.read(UInt32.self, "type of '\(name)'")
+            let rawType = try c.read(UInt32.self, "type of '\(UntrustedText.excerpt(name))'")
             guard let type = GGMLType(rawValue: rawType) else {
                 throw CheckpointError.unsupportedTensorType(file: file, tensor: name, type: rawType)
             }
             guard dims[0] % type.blockSize == 0 else {
                 throw CheckpointError.invalidTensor(file: file, tensor: name, reason: "row length \(dims[0]) is not a multiple of the \(type) block size \(type.blockSize)")
             }
-            let off = try c.read(UInt64.self, "offset of '\(name)'")
+            let off = try c.read(UInt64.self, "offset of '\(UntrustedText.excerpt(name))'")
             guard off <= UInt64(map.count), Int(off) % align == 0 else {
                 throw CheckpointError.invalidTensor(file: file, tensor: name, reason: "data offset \(off) is out of range or not aligned to \(align)")
             }
@@ -133,7 +133,7 @@ public final class GGUFFile: @unchecked Sendable {
                 throw CheckpointError.invalidTensor(file: file, tensor: t.name, reason: "size overflows")
             }
             guard start <= map.count, t.offset <= dataBytes, n <= dataBytes - t.offset else {
-                throw CheckpointError.truncated(file: file, what: "data of tensor '\(t.name)'", offset: start + t.offset,
+                throw CheckpointError.truncated(file: file, what: "data of tensor '\(UntrustedText.excerpt(t.name))'", offset: start + t.offset,
                                                 needed: n, available: max(0, dataBytes - t.offset))
             }
         }
@@ -141,22 +141,22 @@ public final class GGUFFile: @unchecked Sendable {
 
     private static func readValue(_ c: inout ByteCursor, type: UInt32, key: String, file: String, depth: Int) throws -> GGUFValue {
         switch type {
-        case 0: return .uint8(try c.read(UInt8.self, "value of '\(key)'"))
-        case 1: return .int8(try c.read(Int8.self, "value of '\(key)'"))
-        case 2: return .uint16(try c.read(UInt16.self, "value of '\(key)'"))
-        case 3: return .int16(try c.read(Int16.self, "value of '\(key)'"))
-        case 4: return .uint32(try c.read(UInt32.self, "value of '\(key)'"))
-        case 5: return .int32(try c.read(Int32.self, "value of '\(key)'"))
-        case 6: return .float32(Float(bitPattern: try c.read(UInt32.self, "value of '\(key)'")))
+        case 0: return .uint8(try c.read(UInt8.self, "value of '\(UntrustedText.excerpt(key))'"))
+        case 1: return .int8(try c.read(Int8.self, "value of '\(UntrustedText.excerpt(key))'"))
+        case 2: return .uint16(try c.read(UInt16.self, "value of '\(UntrustedText.excerpt(key))'"))
+        case 3: return .int16(try c.read(Int16.self, "value of '\(UntrustedText.excerpt(key))'"))
+        case 4: return .uint32(try c.read(UInt32.self, "value of '\(UntrustedText.excerpt(key))'"))
+        case 5: return .int32(try c.read(Int32.self, "value of '\(UntrustedText.excerpt(key))'"))
+        case 6: return .float32(Float(bitPattern: try c.read(UInt32.self, "value of '\(UntrustedText.excerpt(key))'")))
         case 7:
-            let b = try c.read(UInt8.self, "value of '\(key)'")
+            let b = try c.read(UInt8.self, "value of '\(UntrustedText.excerpt(key))'")
             guard b <= 1 else { throw CheckpointError.invalidMetadata(file: file, key: key, reason: "bool byte \(b)") }
             return .bool(b == 1)
-        case 8: return .string(try c.readString("value of '\(key)'"))
+        case 8: return .string(try c.readString("value of '\(UntrustedText.excerpt(key))'"))
         case 9:
             guard depth == 0 else { throw CheckpointError.invalidMetadata(file: file, key: key, reason: "nested arrays are not supported") }
-            let elemType = try c.read(UInt32.self, "array type of '\(key)'")
-            let n = try c.read(UInt64.self, "array length of '\(key)'")
+            let elemType = try c.read(UInt32.self, "array type of '\(UntrustedText.excerpt(key))'")
+            let n = try c.read(UInt64.self, "array length of '\(UntrustedText.excerpt(key))'")
             let minSize: Int
             switch elemType {
             case 0, 1, 7: minSize = 1
@@ -167,15 +167,15 @@ public final class GGUFFile: @unchecked Sendable {
             default: throw CheckpointError.invalidMetadata(file: file, key: key, reason: "unknown array element type \(elemType)")
             }
             guard n <= UInt64(c.remaining / minSize) else {
-                throw CheckpointError.truncated(file: file, what: "array '\(key)' of \(n) elements", offset: c.offset,
+                throw CheckpointError.truncated(file: file, what: "array '\(UntrustedText.excerpt(key))' of \(n) elements", offset: c.offset,
                                                 needed: Int(clamping: n) &* minSize, available: c.remaining)
             }
             var out = [GGUFValue](); out.reserveCapacity(Int(n))
             for _ in 0..<Int(n) { out.append(try readValue(&c, type: elemType, key: key, file: file, depth: depth + 1)) }
             return .array(out)
-        case 10: return .uint64(try c.read(UInt64.self, "value of '\(key)'"))
-        case 11: return .int64(try c.read(Int64.self, "value of '\(key)'"))
-        case 12: return .float64(Double(bitPattern: try c.read(UInt64.self, "value of '\(key)'")))
+        case 10: return .uint64(try c.read(UInt64.self, "value of '\(UntrustedText.excerpt(key))'"))
+        case 11: return .int64(try c.read(Int64.self, "value of '\(UntrustedText.excerpt(key))'"))
+        case 12: return .float64(Double(bitPattern: try c.read(UInt64.self, "value of '\(UntrustedText.excerpt(key))'")))
         default: throw CheckpointError.invalidMetadata(file: file, key: key, reason: "unknown value type \(type)")
         }
     }

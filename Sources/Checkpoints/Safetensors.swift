@@ -38,6 +38,10 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard n <= UInt64(c.remaining) else {
             throw CheckpointError.truncated(file: file, what: "JSON header", offset: 8, needed: Int(clamping: n), available: c.remaining)
         }
+        // The reference implementation refuses headers above 100 MB (safetensors `MAX_HEADER_SIZE`).
+        guard n <= 100_000_000 else {
+            throw CheckpointError.invalidMetadata(file: file, key: "<header>", reason: "header length \(n) exceeds the 100 MB limit")
+        }
         let headerBytes = Data(bytes: map.base + 8, count: Int(n))
         dataOffset = 8 + Int(n)
         let dataBytes = map.count - dataOffset
@@ -54,23 +58,29 @@ public final class SafetensorsFile: @unchecked Sendable {
                   let shape = d["shape"] as? [Int], let offs = d["data_offsets"] as? [Int], offs.count == 2 else {
                 throw CheckpointError.invalidTensor(file: file, tensor: name, reason: "header entry lacks dtype, shape or data_offsets")
             }
-            guard offs[0] >= 0, offs[0] <= offs[1], offs[1] <= dataBytes else {
-                throw CheckpointError.truncated(file: file, what: "data of tensor '\(name)'", offset: dataOffset + max(0, offs[0]),
-                                                needed: offs[1] - offs[0], available: max(0, dataBytes - max(0, offs[0])))
+            guard offs[0] >= 0, offs[0] <= offs[1] else {
+                throw CheckpointError.invalidTensor(file: file, tensor: name,
+                                                    reason: "data_offsets [\(offs[0]), \(offs[1])] are not an ordered range of non-negative offsets")
             }
-            guard shape.allSatisfy({ $0 >= 0 && $0 <= Int(Int32.max) }) else {
-                throw CheckpointError.invalidTensor(file: file, tensor: name, reason: "shape \(shape)")
+            guard offs[1] <= dataBytes else {
+                throw CheckpointError.truncated(file: file, what: "data of tensor '\(UntrustedText.excerpt(name))'", offset: dataOffset + min(offs[0], dataBytes),
+                                                needed: offs[1] - offs[0], available: dataBytes - min(offs[0], dataBytes))
+            }
+            guard shape.count <= 8, shape.allSatisfy({ $0 >= 0 && $0 <= Int(Int32.max) }) else {
+                throw CheckpointError.invalidTensor(file: file, tensor: name, reason: "shape \(shape.prefix(9)) has more than 8 dimensions or a dimension outside 0…2^31−1")
             }
             if let size = Self.elementSize(dtype) {
-                var count = 1
+                var count = size
                 for s in shape {
                     let (r, o) = count.multipliedReportingOverflow(by: s)
-                    guard !o else { throw CheckpointError.invalidTensor(file: file, tensor: name, reason: "shape \(shape) overflows") }
+                    guard !o else {
+                        throw CheckpointError.invalidTensor(file: file, tensor: name, reason: "shape \(shape) of \(dtype) needs more than 2^63 bytes (the size overflows)")
+                    }
                     count = r
                 }
-                guard count * size == offs[1] - offs[0] else {
+                guard count == offs[1] - offs[0] else {
                     throw CheckpointError.invalidTensor(file: file, tensor: name,
-                                                        reason: "shape \(shape) of \(dtype) needs \(count * size) bytes, data_offsets give \(offs[1] - offs[0])")
+                                                        reason: "shape \(shape) of \(dtype) needs \(count) bytes, data_offsets give \(offs[1] - offs[0])")
                 }
             }
             es[name] = SafetensorsEntry(dtype: dtype, shape: shape, begin: offs[0], end: offs[1])

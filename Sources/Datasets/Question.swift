@@ -42,28 +42,51 @@ public enum DatasetError: Error, Sendable, Equatable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case .fileNotFound(let path):
-            return "\(path): no such dataset file. Pass a JSONL file, `builtin`, or a suite name (aime24, amc23, math500, minerva, olympiadbench)."
+            return "\(quoted(path, 300)): no such dataset file. Pass a JSONL file, `builtin`, or a suite name (aime24, amc23, math500, minerva, olympiadbench)."
         case .unreadable(let path, let reason):
-            return "\(path): cannot be read (\(reason)). Check the path and its permissions."
+            return "\(quoted(path, 300)): cannot be read (\(quoted(reason, 300))). Check the path and its permissions."
         case .emptyFile(let path):
-            return "\(path): the file is empty. A dataset is JSONL: one JSON object per line with a problem and an answer."
+            return "\(quoted(path, 300)): the file is empty. A dataset is JSONL: one JSON object per line with a problem and an answer."
         case .notUTF8(let path, let line):
-            return "\(path):\(line): the line is not valid UTF-8. Re-encode the file as UTF-8 (e.g. `iconv -t UTF-8`)."
+            return "\(quoted(path, 300)):\(line): the line is not valid UTF-8. Re-encode the file as UTF-8 (e.g. `iconv -t UTF-8`)."
         case .malformedLine(let path, let line, let reason):
-            return "\(path):\(line): not a JSON object (\(reason)). Fix the line, or pass --skip-bad-lines to skip and count such lines."
+            return "\(quoted(path, 300)):\(line): not a JSON object (\(quoted(reason, 300))). Fix the line, or pass --skip-bad-lines to skip and count such lines."
         case .missingKey(let path, let line, let key, let available):
-            return "\(path):\(line): no key \"\(key)\" (the line has: \(available.joined(separator: ", "))). Choose the field with --input-key / --answer-key."
+            return "\(quoted(path, 300)):\(line): no key \"\(quoted(key))\" (the line has: \(quoted(available.joined(separator: ", "), 300))). Choose the field with --input-key / --answer-key."
         case .badValue(let path, let line, let key, let reason):
-            return "\(path):\(line): key \"\(key)\" \(reason). Fix the line, or pass --skip-bad-lines."
+            return "\(quoted(path, 300)):\(line): key \"\(quoted(key))\" \(quoted(reason, 300)). Fix the line, or pass --skip-bad-lines."
         case .duplicateID(let path, let line, let id, let firstLine):
-            return "\(path):\(line): id \"\(id)\" already used on line \(firstLine). Question ids must be unique; remove the duplicate."
+            return "\(quoted(path, 300)):\(line): id \"\(quoted(id))\" already used on line \(firstLine). Question ids must be unique; remove the duplicate."
         case .noQuestions(let path, let skipped):
-            return "\(path): no usable question (\(skipped) line(s) skipped as bad). Check --input-key and --answer-key."
+            return "\(quoted(path, 300)): no usable question (\(skipped) line(s) skipped as bad). Check --input-key and --answer-key."
         case .invalidCount(let name, let value):
-            return "\(name) must be at least 1 (got \(value))."
+            return "\(quoted(name)) must be at least 1 (got \(value))."
         case .unknownDataset(let name, let searched, let known):
             let list = known.isEmpty ? "none found" : known.joined(separator: ", ")
-            return "unknown dataset \"\(name)\": not a file, not `builtin`, and not in \(searched) (available: \(list)). Set R1AUDIT_DATASETS to the folder holding the suite's .jsonl files."
+            return "unknown dataset \"\(quoted(name))\": not a file, not `builtin`, and not in \(quoted(searched, 300)) (available: \(list)). Set R1AUDIT_DATASETS to the folder holding the suite's .jsonl files."
         }
     }
+}
+
+/// Text from a dataset file made safe to print: control, bidi and zero-width characters escaped
+/// (`\n`, `\u{1B}`), cut after `limit` characters with "…". Datasets depends on nothing, so this is
+/// its own copy of `Checkpoints.UntrustedText.excerpt`.
+func quoted(_ text: some StringProtocol, _ limit: Int = 80) -> String {
+    var out = String.UnicodeScalarView()
+    var used = 0
+    for s in text.unicodeScalars {
+        let piece: String.UnicodeScalarView
+        switch s.value {
+        case 0x0A: piece = "\\n".unicodeScalars
+        case 0x0D: piece = "\\r".unicodeScalars
+        case 0x09: piece = "\\t".unicodeScalars
+        case 0x00...0x1F, 0x7F...0x9F, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2069, 0xFEFF, 0xFFF9...0xFFFB:
+            piece = "\\u{\(String(s.value, radix: 16, uppercase: true))}".unicodeScalars
+        default: piece = String.UnicodeScalarView([s])
+        }
+        guard used + piece.count <= limit else { out.append("…"); return String(out) }
+        out.append(contentsOf: piece)
+        used += piece.count
+    }
+    return String(out)
 }

@@ -48,6 +48,13 @@ public struct QuestionSet: Sendable, Hashable {
                 throw DatasetError.notUTF8(path: path, line: lineNumber)
             }
             if text.allSatisfy(\.isWhitespace) { continue }
+            if let nul = raw.firstIndex(of: 0) {
+                let error = DatasetError.malformedLine(path: path, line: lineNumber,
+                                                       reason: "NUL byte at column \(nul - raw.startIndex + 1); the file is binary or corrupt")
+                guard skipBadLines else { throw error }
+                skipped += 1
+                continue
+            }
             do {
                 let q = try parse(line: raw, decoder: decoder, path: path, lineNumber: lineNumber,
                                   inputKey: inputKey, answerKey: answerKey)

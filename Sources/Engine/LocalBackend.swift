@@ -67,7 +67,7 @@ public final class LocalBackend: Backend, @unchecked Sendable {
             tokenizer = try TokenizerLoader.load(folder: url)
             progress?(ProgressUpdate(phase: "loading", completed: 1, total: 3, detail: "tokenizer"))
             let (configuration, weights) = try loadFolderWeights(url)
-            model = try makeDecoder(configuration: configuration, weights: weights, weightFormat: weightFormat)
+            model = try ModelError.naming(file: url.path) { try makeDecoder(configuration: configuration, weights: weights, weightFormat: weightFormat) }
         } else {
             let gguf = try GGUFFile(url: url)
             tokenizer = try TokenizerLoader.load(gguf: gguf)

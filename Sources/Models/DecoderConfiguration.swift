@@ -172,6 +172,8 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
         }
         do { self = try JSONDecoder().decode(DecoderConfiguration.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
             throw ModelError.invalidConfiguration(file: url.path, key: key.stringValue, reason: "missing")
+        } catch let e as ModelError {
+            throw e.naming(file: url.path)
         } catch {
             throw ModelError.invalidConfiguration(file: url.path, key: "(json)", reason: "\(error)")
         }
@@ -205,8 +207,15 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
                                                   reason: "per-dimension RoPE factors (llama3 scaling in GGUF) are not supported; use the HF folder")
         }
         let modelType = arch == "gemma3" ? Gemma3.modelType : arch
+        let layerCount = try int("block_count")
+        try Self.checkLimit(layerCount, key: "\(arch).block_count", file: file)
+        // Every block has several tensors in the file; more blocks than tensors cannot be real.
+        guard layerCount <= gguf.tensors.count else {
+            throw ModelError.invalidConfiguration(file: file, key: "\(arch).block_count",
+                                                  reason: "\(layerCount) blocks but the file has only \(gguf.tensors.count) tensors")
+        }
         self.init(modelType: modelType, hiddenSize: hidden, intermediateSize: try int("feed_forward_length"),
-                  numHiddenLayers: try int("block_count"), numAttentionHeads: heads,
+                  numHiddenLayers: layerCount, numAttentionHeads: heads,
                   numKeyValueHeads: gguf.int("\(arch).attention.head_count_kv") ?? heads,
                   headDim: gguf.int("\(arch).attention.key_length") ?? hidden / max(heads, 1),
                   vocabSize: vocab, rmsNormEps: double("attention.layer_norm_rms_epsilon") ?? 1e-5,
@@ -216,6 +225,7 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
                   attentionBias: gguf.info("blk.0.attn_q.bias") != nil,
                   bosTokenID: gguf.int("tokenizer.ggml.bos_token_id"),
                   eosTokenIDs: gguf.int("tokenizer.ggml.eos_token_id").map { [$0] } ?? [])
+        try validateSizes(file: file, keys: ggufKeys(arch))
         if arch == "gemma3" {
             gemma3 = Gemma3Parameters(gguf: gguf, layers: numHiddenLayers, hiddenSize: hiddenSize, heads: heads,
                                       headDim: headDim)
@@ -224,14 +234,59 @@ public struct DecoderConfiguration: Codable, Sendable, Equatable {
             throw ModelError.invalidConfiguration(file: file, key: "\(arch).rope.dimension_count",
                                                   reason: "partial rotary (\(rot) of \(headDim) dims) is not supported")
         }
-        try validate(file: file)
+        try validate(file: file, keys: ggufKeys(arch))
+    }
+
+    /// The GGUF key of each HF configuration key, for messages about a GGUF file.
+    private func ggufKeys(_ arch: String) -> [String: String] {
+        ["hidden_size": "embedding_length", "intermediate_size": "feed_forward_length", "num_hidden_layers": "block_count",
+         "num_attention_heads": "attention.head_count", "num_key_value_heads": "attention.head_count_kv",
+         "head_dim": "attention.key_length", "vocab_size": "vocab_size", "rms_norm_eps": "attention.layer_norm_rms_epsilon",
+         "rope_theta": "rope.freq_base", "rope_scaling.factor": "rope.scaling.factor",
+         "max_position_embeddings": "context_length"].mapValues { "\(arch).\($0)" }
+    }
+
+    /// Upper bounds on counts and dimensions read from a file, far above any real model of this family
+    /// (Llama-3.1-405B: 126 layers, hidden 16384, FFN 53248, 128 heads; vocabularies ≤ 262144), checked
+    /// before anything is allocated from them.
+    public static let limits: [String: Int] = [
+        "num_hidden_layers": 1024, "hidden_size": 1 << 17, "intermediate_size": 1 << 19,
+        "num_attention_heads": 1024, "num_key_value_heads": 1024, "head_dim": 4096,
+        "vocab_size": 1 << 24, "max_position_embeddings": 1 << 24,
+    ]
+
+    /// Throws unless `value` is in 1…limit for `key` (an HF key of `limits`, or a GGUF key ending like one).
+    static func checkLimit(_ value: Int, key: String, file: String, limitKey: String = "num_hidden_layers") throws {
+        let limit = limits[limitKey] ?? Int.max
+        guard value >= 1, value <= limit else {
+            throw ModelError.invalidConfiguration(file: file, key: key, reason: "\(value) is outside 1…\(limit)")
+        }
+    }
+
+    /// Every count and dimension within `limits` (before any allocation sized by them).
+    func validateSizes(file: String, keys: [String: String] = [:]) throws {
+        let values: [(String, Int)] = [
+            ("num_hidden_layers", numHiddenLayers), ("hidden_size", hiddenSize), ("intermediate_size", intermediateSize),
+            ("num_attention_heads", numAttentionHeads), ("num_key_value_heads", numKeyValueHeads), ("head_dim", headDim),
+            ("vocab_size", vocabSize), ("max_position_embeddings", maxPositionEmbeddings),
+        ]
+        for (k, v) in values { try Self.checkLimit(v, key: keys[k] ?? k, file: file, limitKey: k) }
     }
 
     /// Checks the shape invariants the kernels rely on.
-    public func validate(file: String) throws {
-        func bad(_ key: String, _ why: String) -> ModelError { .invalidConfiguration(file: file, key: key, reason: why) }
+    public func validate(file: String) throws { try validate(file: file, keys: [:]) }
+
+    /// `validate(file:)` naming keys through `keys` (HF key → the file's key).
+    func validate(file: String, keys: [String: String]) throws {
+        func bad(_ key: String, _ why: String) -> ModelError { .invalidConfiguration(file: file, key: keys[key] ?? key, reason: why) }
         guard modelType == "llama" || modelType == "qwen2" || modelType == Gemma3.modelType else {
             throw ModelError.unsupportedArchitecture(file: file, architecture: modelType)
+        }
+        try validateSizes(file: file, keys: keys)
+        guard rmsNormEps.isFinite, rmsNormEps > 0, rmsNormEps < 1 else { throw bad("rms_norm_eps", "\(rmsNormEps) is not in (0, 1)") }
+        guard ropeTheta.isFinite, ropeTheta > 0 else { throw bad("rope_theta", "\(ropeTheta) is not a positive finite base") }
+        if let r = ropeScaling, r.type != "default" {
+            guard r.factor.isFinite, r.factor > 0 else { throw bad("rope_scaling.factor", "\(r.factor) is not a positive finite factor") }
         }
         if modelType == Gemma3.modelType {
             guard let gemma3 else { throw bad("model_type", "gemma3_text needs its gemma3 keys (layer_types, sliding_window, …)") }

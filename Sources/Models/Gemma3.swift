@@ -51,7 +51,7 @@ public struct Gemma3: CausalDecoder {
                                                   reason: "'\(c.modelType)' is not \(Self.modelType) with its gemma3 keys")
         }
         func take(_ name: String, _ shape: [Int]) throws -> [Float] {
-            guard let t = weights[name] else { throw ModelError.missingTensor(name: name) }
+            guard let t = weights[name] else { throw ModelError.missingTensor(name: name, file: "") }
             guard t.shape == shape else { throw ModelError.shapeMismatch(tensor: name, expected: shape, got: t.shape) }
             return t.storage
         }
@@ -338,6 +338,7 @@ public struct Gemma3Parameters: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let layers = try c.decode(Int.self, forKey: .numHiddenLayers)
+        try DecoderConfiguration.checkLimit(layers, key: "num_hidden_layers", file: "config.json")
         slidingWindow = try c.decodeIfPresent(Int.self, forKey: .slidingWindow) ?? 4096
         if let types = try c.decodeIfPresent([String].self, forKey: .layerTypes) {
             layerTypes = types

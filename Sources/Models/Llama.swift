@@ -61,7 +61,7 @@ public struct Llama: Sendable {
                 tensor: (String) throws -> Tensor?) throws {
         try c.validate(file: "configuration")
         func take(_ name: String, _ shape: [Int]) throws -> [Float] {
-            guard let t = try tensor(name) else { throw ModelError.missingTensor(name: name) }
+            guard let t = try tensor(name) else { throw ModelError.missingTensor(name: name, file: "") }
             guard t.shape == shape else {
                 throw ModelError.shapeMismatch(tensor: name, expected: shape, got: t.shape)
             }

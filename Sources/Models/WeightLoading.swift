@@ -51,7 +51,7 @@ public func loadDecoder(gguf: GGUFFile, weightFormat: WeightFormat) throws -> an
     let configuration = try DecoderConfiguration(gguf: gguf)
     if configuration.modelType == Gemma3.modelType {
         let (configuration, weights) = try loadGGUFWeights(gguf)
-        return try Gemma3(configuration: configuration, weights: weights)
+        return try ModelError.naming(file: gguf.url.lastPathComponent) { try Gemma3(configuration: configuration, weights: weights) }
     }
     return try loadLlama(gguf: gguf, weightFormat: weightFormat)
 }
@@ -67,8 +67,10 @@ public func loadLlama(gguf: GGUFFile, weightFormat: WeightFormat) throws -> Llam
             ggufNames[name] = info.name
         }
     }
-    return try Llama(configuration: configuration, weightFormat: weightFormat, hasLMHead: ggufNames["lm_head.weight"] != nil) { name in
-        try ggufNames[name].map { try dequantizeGGUFTensor(gguf, $0, configuration: configuration) }
+    return try ModelError.naming(file: gguf.url.lastPathComponent) {
+        try Llama(configuration: configuration, weightFormat: weightFormat, hasLMHead: ggufNames["lm_head.weight"] != nil) { name in
+            try ggufNames[name].map { try dequantizeGGUFTensor(gguf, $0, configuration: configuration) }
+        }
     }
 }
 
@@ -79,10 +81,14 @@ public func loadFolderWeights(_ url: URL) throws -> (DecoderConfiguration, [Stri
     do { configuration = try JSONDecoder().decode(DecoderConfiguration.self, from: folder.configData) } catch let DecodingError.keyNotFound(key, _) {
         throw ModelError.invalidConfiguration(file: url.appendingPathComponent("config.json").path, key: key.stringValue,
                                               reason: "missing")
+    } catch let e as ModelError {
+        throw e.naming(file: url.appendingPathComponent("config.json").path)
     } catch {
         throw ModelError.invalidConfiguration(file: url.appendingPathComponent("config.json").path, key: "(json)",
                                               reason: "\(error)")
     }
+    // Checked before any tensor is read, so a hostile config allocates nothing.
+    try configuration.validate(file: url.appendingPathComponent("config.json").path)
     var weights = [String: Tensor]()
     for name in folder.tensorNames where name.hasPrefix("model.") || name == "lm_head.weight" {
         weights[name] = try folder.tensor(name)

@@ -1,6 +1,7 @@
 // The Tokenizer protocol shared by the engine, the CLI and tests, and the module's error enum.
 // Behaviour follows llama.cpp src/llama-vocab.cpp (llama_tokenize with parse_special=true,
 // token_to_piece) and Hugging Face tokenizers' byte-level BPE.
+import Checkpoints
 import Foundation
 
 /// Text ↔ token ids for one model.
@@ -41,13 +42,13 @@ public enum TokenizerError: Error, Sendable, Equatable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case let .missingKey(file, key):
-            return "\(file): tokenizer key '\(key)' is missing or has the wrong type; the model file is incomplete"
+            return "\(UntrustedText.excerpt(file, limit: 300)): tokenizer key '\(UntrustedText.excerpt(key))' is missing or has the wrong type; the model file is incomplete"
         case let .unsupportedModel(file, model):
-            return "\(file): tokenizer model '\(model)' is not supported (only byte-level BPE 'gpt2'); use a llama/qwen2/smollm GGUF"
+            return "\(UntrustedText.excerpt(file, limit: 300)): tokenizer model '\(UntrustedText.excerpt(model))' is not supported (only byte-level BPE 'gpt2'); use a llama/qwen2/smollm GGUF"
         case let .invalidVocabulary(file, reason):
-            return "\(file): invalid tokenizer vocabulary: \(reason)"
+            return "\(UntrustedText.excerpt(file, limit: 300)): invalid tokenizer vocabulary: \(UntrustedText.excerpt(reason, limit: 300))"
         case let .unreadable(path, reason):
-            return "\(path): cannot read tokenizer (\(reason)); check that tokenizer.json exists and is valid JSON"
+            return "\(UntrustedText.excerpt(path, limit: 300)): cannot read tokenizer (\(UntrustedText.excerpt(reason, limit: 300))); check that tokenizer.json exists and is valid JSON"
         }
     }
 }

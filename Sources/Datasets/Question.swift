@@ -50,11 +50,11 @@ public enum DatasetError: Error, Sendable, Equatable, LocalizedError {
         case .notUTF8(let path, let line):
             return "\(path):\(line): the line is not valid UTF-8. Re-encode the file as UTF-8 (e.g. `iconv -t UTF-8`)."
         case .malformedLine(let path, let line, let reason):
-            return "\(path):\(line): not a JSON object (\(reason)). Fix the line, or pass --skip-bad-lines to skip and count such lines."
+            return "\(path):\(line): not a JSON object (\(reason)). Fix the line (sampling and analysis commands can skip and count such lines with --skip-bad-lines)."
         case .missingKey(let path, let line, let key, let available):
             return "\(path):\(line): no key \"\(key)\" (the line has: \(available.joined(separator: ", "))). Choose the field with --input-key / --answer-key."
         case .badValue(let path, let line, let key, let reason):
-            return "\(path):\(line): key \"\(key)\" \(reason). Fix the line, or pass --skip-bad-lines."
+            return "\(path):\(line): key \"\(key)\" \(reason). Fix the line (sampling and analysis commands can skip such lines with --skip-bad-lines)."
         case .duplicateID(let path, let line, let id, let firstLine):
             return "\(path):\(line): id \"\(id)\" already used on line \(firstLine). Question ids must be unique; remove the duplicate."
         case .noQuestions(let path, let skipped):

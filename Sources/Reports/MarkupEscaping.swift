@@ -29,7 +29,9 @@ public enum MarkupEscaping {
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             if isInvisibleControl(s) {
-                out.append(contentsOf: "⟨U+\(String(s.value, radix: 16, uppercase: true))⟩".unicodeScalars)
+                let hex = String(s.value, radix: 16, uppercase: true)
+                let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                out.append(contentsOf: "⟨U+\(padded)⟩".unicodeScalars)
             } else {
                 out.append(s)
             }

@@ -187,7 +187,9 @@ struct FaultInjectionTests {
             let received = server.state.received.count
             let retries = await backend.usage.snapshot().retries
             #expect(retries > 0)
-            #expect(received == planned + retries)
+            // Every request the server saw was a first attempt or a retry (a retry may also follow a
+            // connection the client found closed before the server read it).
+            #expect(received >= planned && received <= planned + retries)
             // Bounded: 20% faults cost about a quarter more requests, never an unbounded retry storm.
             #expect(received < planned * 2)
         }

@@ -26,7 +26,7 @@ public enum AnalysesError: Error, Sendable, Equatable, LocalizedError {
         case let .datasetMissing(set, path):
             return "benchmark set '\(set)' not found at \(path). Point --datasets at a folder holding \(set).jsonl."
         case let .noQuestions(source):
-            return "no questions in \(source). Check the file or lower --skip/--offset."
+            return "no questions in \(source). Check the file (and --input-key/--answer-key) or raise --limit."
         case let .storedResult(key, reason):
             return "stored result '\(key)' could not be decoded (\(reason)). Re-run the analysis with a new --run name."
         case let .judgeIncomplete(kind, index, judge):

@@ -14,6 +14,21 @@ public enum JudgeKind: String, Sendable, Codable, Hashable {
 
     /// The paper's reply budget (100 tokens for answerability, 300 for reflection).
     public var maxTokens: Int { self == .answerability ? 100 : 300 }
+    /// The longest reply kept, in UTF-8 bytes: the reply budget × 16 (no token of a real tokenizer is
+    /// longer than 16 bytes), so a reply never costs more to parse and store than the judge could
+    /// honestly have written (issue 22: a 10 MB reply took seconds to parse and bloated the store).
+    public var maxReplyBytes: Int { maxTokens * 16 }
+    /// A reply cut to `maxReplyBytes` (on a character boundary), as it is parsed and stored.
+    public func capped(_ reply: String) -> String {
+        guard reply.utf8.count > maxReplyBytes else { return reply }
+        var out = "", bytes = 0
+        for ch in reply {
+            bytes += ch.utf8.count
+            if bytes > maxReplyBytes { break }
+            out.append(ch)
+        }
+        return out
+    }
     /// The embedded judge prompt's name in `Prompts`.
     public var templateName: String {
         self == .answerability ? PromptTemplate.answerabilityJudgeName : PromptTemplate.reflectionJudgeName
@@ -64,7 +79,11 @@ public struct JudgeRunner: Sendable {
         var replies = [String?](repeating: nil, count: items.count)
         var pending = [Int]()
         for (i, p) in prompts.enumerated() {
-            if let cached = try database.cachedJudgment(model: model, prompt: p) { replies[i] = cached.reply } else { pending.append(i) }
+            if let cached = try database.cachedJudgment(model: model, prompt: p) {
+                replies[i] = kind.capped(cached.reply)
+            } else {
+                pending.append(i)
+            }
         }
         let phase = "judging \(kind.rawValue)"
         var done = items.count - pending.count
@@ -81,7 +100,7 @@ public struct JudgeRunner: Sendable {
             }
             for try await item in backend.complete(requests) {
                 guard chunk.indices.contains(item.index) else { continue }
-                let i = chunk[item.index], reply = item.completion.text
+                let i = chunk[item.index], reply = kind.capped(item.completion.text)
                 try database.put(judgment: StoredJudgment(key: RunDatabase.judgmentKey(model: model, prompt: prompts[i]),
                                                           judgeModel: model, prompt: prompts[i], reply: reply,
                                                           value: kind.parse(reply), kind: kind.rawValue))

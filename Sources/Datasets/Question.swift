@@ -50,11 +50,11 @@ public enum DatasetError: Error, Sendable, Equatable, LocalizedError {
         case .notUTF8(let path, let line):
             return "\(quoted(path, 300)):\(line): the line is not valid UTF-8. Re-encode the file as UTF-8 (e.g. `iconv -t UTF-8`)."
         case .malformedLine(let path, let line, let reason):
-            return "\(quoted(path, 300)):\(line): not a JSON object (\(quoted(reason, 300))). Fix the line, or pass --skip-bad-lines to skip and count such lines."
+            return "\(quoted(path, 300)):\(line): not a JSON object (\(quoted(reason, 300))). Fix the line (sampling and analysis commands can skip and count such lines with --skip-bad-lines)."
         case .missingKey(let path, let line, let key, let available):
             return "\(quoted(path, 300)):\(line): no key \"\(quoted(key))\" (the line has: \(quoted(available.joined(separator: ", "), 300))). Choose the field with --input-key / --answer-key."
         case .badValue(let path, let line, let key, let reason):
-            return "\(quoted(path, 300)):\(line): key \"\(quoted(key))\" \(quoted(reason, 300)). Fix the line, or pass --skip-bad-lines."
+            return "\(quoted(path, 300)):\(line): key \"\(quoted(key))\" \(quoted(reason, 300)). Fix the line (sampling and analysis commands can skip such lines with --skip-bad-lines)."
         case .duplicateID(let path, let line, let id, let firstLine):
             return "\(quoted(path, 300)):\(line): id \"\(quoted(id))\" already used on line \(firstLine). Question ids must be unique; remove the duplicate."
         case .noQuestions(let path, let skipped):

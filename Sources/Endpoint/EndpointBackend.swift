@@ -99,12 +99,10 @@ public final class EndpointBackend: Backend {
 
     private func perform(_ request: CompletionRequest, index: Int) async throws -> Completion {
         let wire = WireRequest(model: configuration.model, request: request)
-        let (response, url, seconds) = try await exchange(wire, index: index)
-        guard let choice = response.choices?.first else {
-            throw EndpointError.malformedResponse(url: url, reason: "no choices", body: "")
-        }
-        guard let text = choice.generatedText else {
-            throw EndpointError.malformedResponse(url: url, reason: "choice 0 has no text or message.content", body: "")
+        let (response, _, seconds) = try await exchange(wire, index: index)
+        // `exchange` only returns responses whose first choice has a text.
+        guard let choice = response.choices?.first, let text = choice.generatedText else {
+            throw EndpointError.malformedResponse(url: "", reason: "no choices", body: "")
         }
         let logprobs = request.parameters.logprobs ? choice.logprobs?.tokenLogprobs : nil
         let promptTokens = response.usage?.prompt_tokens ?? 0
@@ -115,60 +113,78 @@ public final class EndpointBackend: Backend {
     }
 
     /// Sends one request body with retries; returns the decoded response, the URL that
-    /// answered, and the seconds the successful attempt took.
+    /// answered (redacted), and the seconds the successful attempt took.
+    ///
+    /// Transient, and retried within `maxRetries`: 408/409/425/429/5xx, timeouts, dropped
+    /// connections, and a 2xx body that is garbled, truncated or not OpenAI-shaped (no choice
+    /// with a text) — a server that answered well before can garble one body (issue 19). When the
+    /// budget is spent on a bad body the error is `malformedResponse` with an excerpt. Every text
+    /// put in an error or a retry line passes through `Redaction.redact` (issue 22).
     private func exchange(_ wire: WireRequest, index: Int) async throws -> (WireResponse, String, Double) {
         let body: Data
         do { body = try JSONEncoder().encode(wire) } catch {
             throw EndpointError.invalidConfiguration(field: "request", reason: "cannot encode as JSON: \(error)")
         }
         var rng = SplitMix64(seed: (wire.seed ?? 0) ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
-        var lastFailure = "", lastURL = configuration.urls[0].openAIRoute(wire.route)
+        var lastFailure = "", lastURL = Redaction.display(configuration.urls[0])
+        var lastMalformed: EndpointError?
         for attempt in 0...configuration.maxRetries {
             let apiKey = readAPIKey()
             let urlIndex = try await scheduler.acquire()
-            let url = configuration.urls[urlIndex].openAIRoute(wire.route)
-            lastURL = url
+            let base = configuration.urls[urlIndex]
+            let url = base.openAIRoute(wire.route)
+            let secrets = [apiKey, base.password].compactMap { $0 }
+            let shown = Redaction.redact(url, secrets: secrets)
+            let clean = { (text: String) in Redaction.redact(text, secrets: secrets) }
+            lastURL = shown
             let result: Result<RawResponse, Error>
             do { result = .success(try await send(body, to: url, apiKey: apiKey)) } catch { result = .failure(error) }
             await scheduler.release(urlIndex)
             try Task.checkCancellation()
 
             var retryAfter: Double?
+            lastMalformed = nil
             switch result {
             case .success(let raw) where (200..<300).contains(raw.status):
+                let reason: String
                 do {
-                    return (try JSONDecoder().decode(WireResponse.self, from: raw.body), url, raw.seconds)
+                    let response = try JSONDecoder().decode(WireResponse.self, from: raw.body)
+                    if response.choices?.first?.generatedText != nil { return (response, shown, raw.seconds) }
+                    reason = response.choices?.first == nil ? "no choices" : "choice 0 has no text or message.content"
                 } catch {
-                    throw EndpointError.malformedResponse(url: url, reason: Self.describe(decoding: error),
-                                                          body: EndpointError.excerpt(raw.body))
+                    reason = Self.describe(decoding: error)
                 }
+                let excerpt = clean(EndpointError.excerpt(raw.body))
+                lastMalformed = .malformedResponse(url: shown, reason: clean(reason), body: excerpt)
+                lastFailure = "HTTP \(raw.status) with a body that is not OpenAI-compatible JSON (\(clean(reason)))"
             case .success(let raw):
-                let excerpt = EndpointError.excerpt(raw.body)
+                let excerpt = clean(EndpointError.excerpt(raw.body))
                 if raw.status == 401 || raw.status == 403 {
-                    throw EndpointError.unauthorized(url: url, status: raw.status, variable: configuration.apiKeyEnvironmentVariable,
+                    throw EndpointError.unauthorized(url: shown, status: raw.status, variable: configuration.apiKeyEnvironmentVariable,
                                                      keySent: apiKey != nil, body: excerpt)
                 }
                 guard RetryPolicy.isTransient(status: raw.status) else {
-                    throw EndpointError.httpStatus(url: url, status: raw.status, body: excerpt)
+                    throw EndpointError.httpStatus(url: shown, status: raw.status, body: excerpt)
                 }
                 lastFailure = "HTTP \(raw.status): \(excerpt)"
                 retryAfter = RetryPolicy.parseRetryAfter(raw.retryAfter)
             case .failure(let error):
                 if error is CancellationError { throw error }
                 if let e = error as? HTTPClientError, Self.permanentClientErrors.contains(e) {
-                    throw EndpointError.invalidURL(url)
+                    throw EndpointError.invalidURL(shown)
                 }
                 lastFailure = error is AttemptTimeout
                     ? "no complete response within \(configuration.timeout) s"
-                    : "connection error: \(error)"
+                    : clean("connection error: \(error)")
             }
             if attempt == configuration.maxRetries { break }
             await usage.recordRetry()
             let delay = RetryPolicy.delay(attempt: attempt, retryAfter: retryAfter, configuration: configuration, rng: &rng)
             progress?(ProgressUpdate(phase: "retrying", completed: attempt + 1, total: configuration.maxRetries,
-                                     detail: "\(url): \(lastFailure); retry in \(String(format: "%.2f", delay)) s"))
+                                     detail: "\(shown): \(lastFailure); retry in \(String(format: "%.2f", delay)) s"))
             try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
         }
+        if let lastMalformed { throw lastMalformed }
         throw EndpointError.retriesExhausted(url: lastURL, attempts: configuration.maxRetries + 1, lastFailure: lastFailure)
     }
 

@@ -13,7 +13,7 @@ public enum EndpointError: Error, Sendable, Equatable, LocalizedError {
     case unauthorized(url: String, status: Int, variable: String?, keySent: Bool, body: String)
     /// A non-retryable HTTP status (400, 401, 404, …) with an excerpt of the body.
     case httpStatus(url: String, status: Int, body: String)
-    /// A 2xx response whose body is not the OpenAI JSON expected.
+    /// A 2xx response whose body is not the OpenAI JSON expected, on every attempt of the retry budget.
     case malformedResponse(url: String, reason: String, body: String)
     /// Every attempt failed with a transient error; `lastFailure` says how the last one failed.
     case retriesExhausted(url: String, attempts: Int, lastFailure: String)
@@ -35,9 +35,9 @@ public enum EndpointError: Error, Sendable, Equatable, LocalizedError {
         case .httpStatus(let url, let status, let body):
             return "\(url) answered HTTP \(status): \(body) — check the model name, the URL path and the request options; this status is not retried."
         case .malformedResponse(let url, let reason, let body):
-            return "\(url) returned a response that is not OpenAI-compatible JSON (\(reason)): \(body) — is this URL an OpenAI-compatible server?"
+            return "\(url) returned a response that is not OpenAI-compatible JSON (\(reason)): \(body) — every retry ended the same way; is this URL an OpenAI-compatible server?"
         case .retriesExhausted(let url, let attempts, let lastFailure):
-            return "\(url) failed \(attempts) attempts in a row; last: \(lastFailure). Check that the server is up and not overloaded, or raise --max-retries / --timeout."
+            return "\(url) failed \(attempts) attempts in a row; last: \(lastFailure). Check that the server is up and not overloaded, then run the command again: the samples stored so far are kept and resumed."
         }
     }
 

@@ -13,11 +13,12 @@ struct AnswerabilityCommand: AsyncParsableCommand {
         discussion: """
         Samples one response per question for each template and classifies it as answering the question or \
         continuing the prompt (new questions, rambling). With --judge-endpoint/--judge-model an LLM judge decides \
-        with the paper's prompt (replies that do not start with a 0/1 are counted as unparsed, never guessed); \
+        with the paper's prompt (a reply that does not start with 0 or 1 after whitespace and Markdown emphasis \
+        is counted as unparsed, never guessed: "10", "-1", "1.5", "1st" or text before the digit are unparsed); \
         without one a documented heuristic does (an extractable answer, or a final numeric statement before any \
         new question; see docs/ANALYSES.md). Prints the answer rate with a 95% Wilson interval and the best template.
 
-        Example: r1audit answerability --templates r1,qwen-math,none --questions 20
+        Example: r1audit answerability --templates r1,qwen-math,none --limit 20
         """)
 
     @OptionGroup var backend: BackendOptions

@@ -17,7 +17,7 @@ struct ExportCommand: AsyncParsableCommand {
 
         Examples:
           r1audit export --jsonl --run smollm2 > samples.jsonl
-          r1audit export --jsonl --run smollm2 --template r1 --output r1.jsonl
+          r1audit export --jsonl --run smollm2 --template r1 --output-file r1.jsonl
           python3 -c "import pandas as pd; print(pd.read_json('r1.jsonl', lines=True).head())"
 
         `r1audit export trl|oat|verl --dataset FILE --out DIR` writes a ready-to-run Dr. GRPO configuration for \

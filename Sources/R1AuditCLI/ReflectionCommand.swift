@@ -14,7 +14,8 @@ struct ReflectionCommand: AsyncParsableCommand {
         discussion: """
         Finds self-reflection in k responses per question: the paper's 15 keywords (case-insensitive; per keyword, \
         per response, and per question when any of its k responses reflects), the paper's LLM judge when \
-        --judge-endpoint/--judge-model are given (categories 0–3; unparsable replies are counted, never guessed), \
+        --judge-endpoint/--judge-model are given (categories 0–3: the last "category N" in the reply, else a 0–3 that ends it; \
+        any other reply, a negative or out-of-range number, is counted as unparsed, never guessed), \
         "cross" = keyword and judge, their confusion matrix and Cohen's κ, a few disagreements to read, the \
         accuracy of reflecting minus non-reflecting responses per question, and lengths by category. \
         Responses come from the run's store; missing ones are sampled (use --stored-only to never sample).

@@ -20,11 +20,38 @@ public enum MarkupEscaping {
             || (s.value >= 0x7F && s.value <= 0x9F && s.value != 0x85)
     }
 
-    /// Escapes text for HTML or SVG content and quoted attribute values.
+    /// Shows the invisible bidi and zero-width controls (issue 22) as a visible tag, e.g.
+    /// U+202E RIGHT-TO-LEFT OVERRIDE as `⟨U+202E⟩`, so text cannot display differently than it
+    /// is stored (Trojan Source, CVE-2021-42574). Covered: U+061C, U+200B–U+200F, U+202A–U+202E,
+    /// U+2060–U+2064, U+2066–U+2069 and U+FEFF. (Emoji joined with U+200D then show the tag too.)
+    public static func revealingInvisibleControls(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isInvisibleControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            if isInvisibleControl(s) {
+                let hex = String(s.value, radix: 16, uppercase: true)
+                let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                out.append(contentsOf: "⟨U+\(padded)⟩".unicodeScalars)
+            } else {
+                out.append(s)
+            }
+        }
+        return String(out)
+    }
+
+    static func isInvisibleControl(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x061C, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF: return true
+        default: return false
+        }
+    }
+
+    /// Escapes text for HTML or SVG content and quoted attribute values; forbidden controls
+    /// become U+FFFD and bidi/zero-width controls a visible `⟨U+XXXX⟩`.
     public static func html(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for ch in removingForbiddenControls(text) {
+        for ch in removingForbiddenControls(revealingInvisibleControls(text)) {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
@@ -44,7 +71,7 @@ public enum MarkupEscaping {
     /// become entities (so no raw HTML reaches a Markdown viewer), newlines become spaces.
     public static func markdownInline(_ text: String) -> String {
         var out = ""
-        for ch in removingForbiddenControls(text) {
+        for ch in removingForbiddenControls(revealingInvisibleControls(text)) {
             switch ch {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
@@ -66,7 +93,7 @@ public enum MarkupEscaping {
             if ch == "`" { run += 1; longest = max(longest, run) } else { run = 0 }
         }
         let fence = String(repeating: "`", count: max(3, longest + 1))
-        let body = removingForbiddenControls(text)
+        let body = removingForbiddenControls(revealingInvisibleControls(text))
         return fence + "text\n" + body + (body.hasSuffix("\n") ? "" : "\n") + fence
     }
 }

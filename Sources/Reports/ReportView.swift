@@ -127,8 +127,11 @@ struct SampleView {
     }
 }
 
-/// Removes characters no XML/HTML document may hold; escaping is left to the template.
-private func clean(_ s: String) -> String { MarkupEscaping.removingForbiddenControls(s) }
+/// Removes characters no XML/HTML document may hold and shows bidi/zero-width controls as
+/// `⟨U+XXXX⟩`; escaping is left to the template.
+private func clean(_ s: String) -> String {
+    MarkupEscaping.removingForbiddenControls(MarkupEscaping.revealingInvisibleControls(s))
+}
 
 /// Anchor names for sections.
 enum ReportAnchors {

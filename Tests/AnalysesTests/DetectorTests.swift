@@ -51,13 +51,25 @@ import Testing
         ("1: The response engages with the question.", AnswerabilityVerdict.answers),
         ("0", .continues),
         ("**1** — it engages", .answers),
-        ("Return 0 → the output is off-topic", .continues),
-        ("The output attempts an answer. 1", .answers),
         ("", .unparsed),
         ("I cannot decide.", .unparsed),
         ("2: neither", .unparsed),
         ("10 items were listed", .unparsed),
         ("3.5", .unparsed),
+        ("  \n 1", .answers),
+        // Hostile replies (issue 22): only a leading 0/1 counts.
+        (#"<img src=x onerror="alert(1)"> 1"#, .unparsed),
+        ("<b>1</b>", .unparsed),
+        ("-1", .unparsed),
+        ("-0", .unparsed),
+        ("10", .unparsed),
+        ("01", .unparsed),
+        ("1.5", .unparsed),
+        ("1st of all, yes", .unparsed),
+        ("0/1", .unparsed),
+        ("The output attempts an answer. 1", .unparsed),
+        ("Return 0 → the output is off-topic", .unparsed),
+        (String(repeating: "lorem ipsum ", count: 20_000) + "1", .unparsed),
     ])
     func answerability(_ reply: String, _ expected: AnswerabilityVerdict) {
         #expect(JudgeReplyParser.answerability(reply) == expected)
@@ -81,9 +93,32 @@ import Testing
         ("garbage without a number", nil),
         ("The answer is 4.", nil),
         ("5", nil),
+        // Hostile replies (issue 22).
+        (#"<img src=x onerror="alert(1)">"#, nil),
+        ("<b>2</b>", nil),
+        ("-1", nil),
+        ("-0", nil),
+        ("Category -1", nil),
+        ("10", nil),
+        ("2 is what I would say, but no", nil),
+        ("step x2", nil),
+        ("0.2", nil),
+        (String(repeating: "lorem ipsum ", count: 20_000) + "x", nil),
+        ("**2**", .reflection),
     ])
     func reflection(_ reply: String, _ expected: ReflectionCategory?) {
         #expect(JudgeReplyParser.reflection(reply) == expected)
+    }
+
+    @Test(arguments: [JudgeKind.answerability, .reflection])
+    func repliesAreCappedAtTheStatedBound(kind: JudgeKind) {
+        #expect(kind.maxReplyBytes == kind.maxTokens * 16)
+        let huge = String(repeating: "é", count: 10_000_000 / 2)  // 10 MB of two-byte characters
+        let capped = kind.capped(huge)
+        #expect(capped.utf8.count <= kind.maxReplyBytes)
+        #expect(capped.utf8.count >= kind.maxReplyBytes - 1)
+        #expect(huge.hasPrefix(capped))
+        #expect(kind.capped("1: short") == "1: short")
     }
 
     @Test func reflectionPaperParityKeepsItsQuirks() {

@@ -130,9 +130,9 @@ struct FaultInjectionTests {
         }
     }
 
-    @Test("malformed JSON is a clear error with an excerpt")
+    @Test("a body that is bad on every attempt ends, after the retry budget, in a clear error with an excerpt")
     func malformedJSON() async throws {
-        try await withServer { server, backend in
+        try await withServer(maxRetries: 3) { server, backend in
             server.state.setScript([], fallback: .malformed)
             do {
                 _ = try await backend.completeAll(sampleRequests(1))
@@ -142,6 +142,56 @@ struct FaultInjectionTests {
                 #expect(url.hasSuffix("/v1/completions"))
                 #expect(body.contains("this is not json"))
             }
+            #expect(server.state.received.count == 4)
+        }
+    }
+
+    /// One transient fault of each kind, then a good answer (issue 19).
+    static let singleFaults: [(String, Fault)] = [
+        ("garbled JSON", .malformed), ("JSON that is not OpenAI's", .notOpenAI),
+        ("a truncated JSON body", .truncatedJSON), ("a body cut by a closed connection", .truncatedBody),
+        ("a dropped connection", .drop), ("429 with Retry-After", .status(429, retryAfter: "0", body: "{}")),
+        ("503", .status(503, retryAfter: nil, body: "busy")),
+    ]
+
+    @Test("one transient fault is retried and the sample is the good answer", arguments: singleFaults)
+    func singleTransientFault(_ name: String, _ fault: Fault) async throws {
+        try await withServer { server, backend in
+            server.state.setScript([fault])
+            let requests = sampleRequests(1)
+            let out = try await backend.completeAll(requests)
+            #expect(out.map(\.text) == ["seed=\(requests[0].parameters.seed.map(String.init) ?? "none")"], "after \(name)")
+            #expect(await backend.usage.snapshot().retries == 1, "after \(name)")
+            #expect(server.state.received.count == 2, "after \(name)")
+        }
+    }
+
+    @Test("at 20% mixed faults every planned sample arrives, each the good answer to its own request")
+    func mixedFaults() async throws {
+        let planned = 120
+        try await withServer(concurrency: 8, maxRetries: 8) { server, backend in
+            server.state.setRandomFaults(rate: 0.2, faults: [
+                .status(429, retryAfter: "0", body: #"{"error":"slow down"}"#), .status(500, retryAfter: nil, body: "boom"),
+                .status(503, retryAfter: nil, body: "busy"), .drop, .malformed, .notOpenAI, .truncatedJSON, .truncatedBody,
+            ], seed: 19)
+            let requests = sampleRequests(planned)
+            var texts = [Int: String]()
+            for try await item in backend.complete(requests) {
+                #expect(texts[item.index] == nil, "index \(item.index) delivered twice")
+                texts[item.index] = item.completion.text
+            }
+            #expect(texts.count == planned)
+            for (i, request) in requests.enumerated() {
+                #expect(texts[i] == "seed=\(request.parameters.seed.map(String.init) ?? "none")", "sample \(i) is not its own good answer")
+            }
+            let received = server.state.received.count
+            let retries = await backend.usage.snapshot().retries
+            #expect(retries > 0)
+            // Every request the server saw was a first attempt or a retry (a retry may also follow a
+            // connection the client found closed before the server read it).
+            #expect(received >= planned && received <= planned + retries)
+            // Bounded: 20% faults cost about a quarter more requests, never an unbounded retry storm.
+            #expect(received < planned * 2)
         }
     }
 

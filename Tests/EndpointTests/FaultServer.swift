@@ -21,6 +21,14 @@ enum Fault: Sendable {
     case drop
     /// Answer 200 with a body that is not JSON.
     case malformed
+    /// Answer 200 with valid JSON that is not an OpenAI completion.
+    case notOpenAI
+    /// Answer 200 with the first half of a good body (a Content-Length that matches it).
+    case truncatedJSON
+    /// Announce the full Content-Length, send half the body, then close the connection.
+    case truncatedBody
+    /// Answer with this status and a body that echoes the request's Authorization header.
+    case echoAuthorization(Int)
 }
 
 /// One request the server received.
@@ -60,12 +68,18 @@ final class FaultState: Sendable {
         var maxInFlight = 0
         var ignoreN = false
         var abandoned = 0
+        var random: (rate: Double, faults: [Fault], state: UInt64)?
     }
     private let inner = Mutex(Inner())
 
     /// Faults applied to the next requests, in order; afterwards `fallback` applies.
     func setScript(_ faults: [Fault], fallback: Fault = .ok, ignoreN: Bool = false) {
         inner.withLock { $0.script = faults; $0.fallback = fallback; $0.ignoreN = ignoreN }
+    }
+    /// From now on each request gets, with probability `rate`, one of `faults` (drawn from a
+    /// seeded generator, so a test's fault sequence is reproducible), else `.ok`.
+    func setRandomFaults(rate: Double, faults: [Fault], seed: UInt64) {
+        inner.withLock { $0.script = []; $0.fallback = .ok; $0.random = (rate, faults, seed) }
     }
     var received: [ReceivedRequest] { inner.withLock { $0.received } }
     var maxInFlight: Int { inner.withLock { $0.maxInFlight } }
@@ -76,7 +90,19 @@ final class FaultState: Sendable {
             s.received.append(request)
             s.inFlight += 1
             s.maxInFlight = max(s.maxInFlight, s.inFlight)
-            return s.script.isEmpty ? s.fallback : s.script.removeFirst()
+            if !s.script.isEmpty { return s.script.removeFirst() }
+            guard var random = s.random, !random.faults.isEmpty else { return s.fallback }
+            func next() -> UInt64 {  // SplitMix64
+                random.state &+= 0x9E37_79B9_7F4A_7C15
+                var z = random.state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return z ^ (z >> 31)
+            }
+            let draw = Double(next() >> 11) / Double(1 << 53)
+            let pick = random.faults[Int(next() % UInt64(random.faults.count))]
+            s.random = random
+            return draw < random.rate ? pick : .ok
         }
     }
     func end() { inner.withLock { $0.inFlight -= 1 } }
@@ -152,6 +178,22 @@ private final class FaultHandler: ChannelInboundHandler {
         case .ok: write(context: context, status: 200, retryAfter: nil, body: okBody(request))
         case .status(let code, let retryAfter, let text): write(context: context, status: code, retryAfter: retryAfter, body: text)
         case .malformed: write(context: context, status: 200, retryAfter: nil, body: "{\"choices\": [ this is not json")
+        case .notOpenAI: write(context: context, status: 200, retryAfter: nil, body: #"{"object":"error","message":"busy"}"#)
+        case .truncatedJSON:
+            let full = okBody(request)
+            write(context: context, status: 200, retryAfter: nil, body: String(full.prefix(full.count / 2)))
+        case .truncatedBody:
+            state.end()
+            let full = okBody(request)
+            let headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(full.utf8.count)")])
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: String(full.prefix(full.count / 2)))))),
+                                  promise: nil)
+            context.close(promise: nil)
+        case .echoAuthorization(let code):
+            let auth = request.authorization ?? "none"
+            write(context: context, status: code, retryAfter: nil,
+                  body: #"{"error":{"message":"bad header \#(auth); key=\#(auth.replacingOccurrences(of: "Bearer ", with: ""))"}}"#)
         case .drop:
             state.end()
             context.close(promise: nil)

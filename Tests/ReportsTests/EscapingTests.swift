@@ -12,6 +12,35 @@ import Testing
         #expect(MarkupEscaping.html(input) == expected)
     }
 
+    /// Bidi and zero-width controls (issue 22) become a visible tag in every format.
+    @Test(arguments: [
+        ("\u{202E}", "U+202E"), ("\u{202A}", "U+202A"), ("\u{200B}", "U+200B"), ("\u{200C}", "U+200C"),
+        ("\u{200D}", "U+200D"), ("\u{200E}", "U+200E"), ("\u{200F}", "U+200F"), ("\u{2066}", "U+2066"),
+        ("\u{2067}", "U+2067"), ("\u{2068}", "U+2068"), ("\u{2069}", "U+2069"), ("\u{061C}", "U+061C"),
+        ("\u{FEFF}", "U+FEFF"),
+    ])
+    func invisibleControlsAreShown(control: String, name: String) {
+        let text = "abc\(control)def"
+        let tag = "⟨\(name)⟩"
+        #expect(MarkupEscaping.html(text) == "abc\(tag)def")
+        #expect(MarkupEscaping.markdownInline(text) == "abc\(tag)def")
+        #expect(MarkupEscaping.markdownFenced(text) == "```text\nabc\(tag)def\n```")
+        #expect(!MarkupEscaping.html(text).unicodeScalars.contains(where: MarkupEscaping.isInvisibleControl))
+    }
+
+    @Test func ordinaryTextIsUntouchedByRevealing() {
+        for text in ["plain", "Ünïcödé — ∑ 2 + 2 = 4", "עברית", "中文", ""] {
+            #expect(MarkupEscaping.revealingInvisibleControls(text) == text)
+        }
+    }
+
+    @Test func rightToLeftOverrideInAResponseIsVisibleInTheHTMLReport() throws {
+        let response = "The answer is \u{202E}4 = 2 + 2\u{202C}, \u{2066}boxed\u{2069}\u{200B}"
+        let html = try ReportRenderer.html(Fixtures.fullDocument(response: response), templates: .embedded)
+        #expect(html.contains("⟨U+202E⟩4 = 2 + 2⟨U+202C⟩, ⟨U+2066⟩boxed⟨U+2069⟩⟨U+200B⟩"))
+        #expect(!html.unicodeScalars.contains(where: MarkupEscaping.isInvisibleControl))
+    }
+
     @Test func markdownInlineEscapesSpecialsAndHTML() {
         #expect(MarkupEscaping.markdownInline("a|b *c* [d](e) <i>") == "a\\|b \\*c\\* \\[d\\](e) &lt;i&gt;")
         #expect(MarkupEscaping.markdownInline("two\nlines") == "two lines")

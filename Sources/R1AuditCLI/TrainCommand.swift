@@ -9,7 +9,7 @@ extension TrainingError: BadInputError {
     /// Options, batches and configurations are input; I/O and non-finite losses are runtime failures.
     public var isBadInput: Bool {
         switch self {
-        case .invalidOption, .unsupportedConfiguration, .missingTensor, .shapeMismatch, .corruptState: return true
+        case .invalidOption, .unsupportedConfiguration, .missingTensor, .shapeMismatch, .corruptState, .runExists: return true
         case .invalidBatch, .io, .nonFinite: return false
         }
     }

@@ -34,6 +34,8 @@ public enum TrainingError: Error, Sendable, Equatable, LocalizedError {
     case invalidOption(name: String, value: String, reason: String)
     /// The loss or gradient became NaN/inf.
     case nonFinite(step: Int, what: String)
+    /// A fresh (non-resume) run was asked to write where a training run already is.
+    case runExists(path: String, found: String)
 
     public var errorDescription: String? {
         switch self {
@@ -48,6 +50,9 @@ public enum TrainingError: Error, Sendable, Equatable, LocalizedError {
         case let .invalidOption(n, v, r): return "--\(n) \(v): \(r)"
         case let .nonFinite(s, w):
             return "step \(s): \(w) is not finite; lower --learning-rate or enable --max-grad-norm"
+        case let .runExists(p, f):
+            return "\(p) already holds a training run (\(f)); rerun with --resume to continue it, "
+                + "or pick another --run (or delete that folder) to start over"
         }
     }
 }

@@ -185,6 +185,9 @@ public struct Trainer: Sendable {
         var model = initial
         var optimizer = AdamW(configuration: cfg.optimizer, parameters: model.parameters)
         var start = 0
+        if !resume, let store = checkpoints, let last = store.latest() {
+            throw TrainingError.runExists(path: store.directory.path, found: "checkpoint \(last.lastPathComponent)")
+        }
         if resume, let store = checkpoints, let state = try store.restore(model: &model, optimizer: &optimizer) {
             guard state.settings == cfg.fingerprint, state.seed == cfg.seed else {
                 throw TrainingError.corruptState(path: store.directory.path,

@@ -82,6 +82,7 @@ public enum TrainingSession {
         let store = CheckpointStore(directory: setup.runDirectory.appendingPathComponent("checkpoints"),
                                     tokenizerFiles: tokenizerFiles(setup.model), baseConfigJSON: baseConfig(setup.model),
                                     generatedFiles: generated, keepLast: setup.keepCheckpoints)
+        if !resume { try refuseExistingRun(database: db, checkpoints: store, directory: setup.runDirectory) }
         try db.setConfig("train", value: cfg)
         let trainer = try Trainer(configuration: cfg, prompts: train, evalPrompts: eval, sampler: sampler,
                                   reward: VerifierReward(verifier: AnswerVerifier(extractor: AnswerExtractor(mode: mode, plainTextFallback: setup.plainTextFallback))),
@@ -90,6 +91,17 @@ public enum TrainingSession {
             try db.putMetrics(m.namedValues.map { StoredMetric(name: "train/" + $0.0, step: m.step, value: $0.1) })
             onStep(m)
         })
+    }
+
+    /// A run without `--resume` must not overwrite another run's step metrics or checkpoints.
+    static func refuseExistingRun(database db: RunDatabase, checkpoints: CheckpointStore, directory: URL) throws {
+        if let last = checkpoints.latest() {
+            throw TrainingError.runExists(path: directory.path, found: "checkpoint \(last.lastPathComponent)")
+        }
+        let steps = try db.metrics(prefix: "train/").map(\.step)
+        if let last = steps.max() {
+            throw TrainingError.runExists(path: directory.path, found: "step metrics up to step \(last) in \(RunDatabase.fileName)")
+        }
     }
 
     /// Tokenizer files of an HF folder, copied into every checkpoint.

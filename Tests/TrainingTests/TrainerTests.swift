@@ -77,3 +77,25 @@ import Testing
         }
     }
 }
+
+@Suite struct ResumeRefusalTests {
+    @Test func reusingACheckpointFolderWithoutResumeIsRefused() async throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("r1audit-refuse-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let model = try PolicyModel.random(configuration: TrainerTests.config, seed: 3, scale: 0.1)
+        _ = try await TrainerTests.trainer(.drGRPO, steps: 2, dir: tmp).run(model: model)
+        let before = try Data(contentsOf: tmp.appendingPathComponent("step-000002/model.safetensors"))
+        await #expect(throws: TrainingError.runExists(path: tmp.path, found: "checkpoint step-000002")) {
+            _ = try await TrainerTests.trainer(.drGRPO, steps: 4, dir: tmp).run(model: model)
+        }
+        // Nothing was overwritten, and --resume still continues.
+        #expect(try Data(contentsOf: tmp.appendingPathComponent("step-000002/model.safetensors")) == before)
+        let resumed = try await TrainerTests.trainer(.drGRPO, steps: 4, dir: tmp).run(model: model, resume: true)
+        #expect(resumed.startStep == 2 && resumed.finalStep == 4)
+    }
+
+    @Test func theMessageSaysWhatToDo() {
+        let text = TrainingError.runExists(path: "runs/x", found: "checkpoint step-000002").localizedDescription
+        #expect(text.contains("runs/x") && text.contains("--resume") && text.contains("step-000002"))
+    }
+}

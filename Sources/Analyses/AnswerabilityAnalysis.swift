@@ -96,7 +96,10 @@ public struct Answerability: Sendable {
                                                       progress: Phases.prefix("answerability \(t.name)", progress))
                 verdicts = replies.map(settings.paperParity ? JudgeReplyParser.answerabilityPaperParity : JudgeReplyParser.answerability)
             } else {
-                verdicts = graded.map { AnswerabilityHeuristic.classify(response: $0.sample.response, hasExtractedAnswer: $0.grade.extracted != nil) }
+                verdicts = graded.map {
+                    AnswerabilityHeuristic.classify(response: $0.sample.response, question: problems[$0.sample.questionID] ?? "",
+                                                    truncated: $0.truncated).verdict
+                }
             }
             rows.append(try Self.summarise(template: t.name, graded: graded, verdicts: verdicts))
         }
@@ -104,7 +107,7 @@ public struct Answerability: Sendable {
             a.element.rate.estimate < b.element.rate.estimate || (a.element.rate.estimate == b.element.rate.estimate && a.offset > b.offset)
         }?.element.template
         let method = judge.map { "judge \($0.name) (\(settings.paperParity ? "paper parsing: reply starts with 0/1" : "first standalone 0/1"))" }
-            ?? "heuristic (extractable answer or a final numeric statement before any new question)"
+            ?? "heuristic (grader-independent: empty, new turn or question, repeated prompt, truncated or off-topic without an answer attempt → continues)"
         let result = AnswerabilityResult(
             context: FigureContext(settings: settings, model: backend.modelName, k: samplesPerQuestion, temperatures: [temperature],
                                    templates: templates.map(\.name), judge: judge?.name ?? "heuristic"),

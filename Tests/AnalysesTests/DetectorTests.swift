@@ -147,3 +147,25 @@ import Testing
         #expect(l.byCategory[.incorrect]?.min == 30)
     }
 }
+
+@Suite struct BestTemplateTests {
+    static func row(_ name: String, answers: Int, of n: Int, accuracy: Double) throws -> TemplateAnswerability {
+        TemplateAnswerability(template: name, samples: n, answers: answers, continues: n - answers, unparsed: 0,
+                              rate: try WilsonInterval.interval(successes: answers, trials: n), formatRate: 0,
+                              truncationRate: 0, accuracy: accuracy, continuingExamples: [])
+    }
+
+    @Test func overlappingIntervalsDecideByPassAt1() throws {
+        let rows = [try Self.row("r1", answers: 20, of: 20, accuracy: 0), try Self.row("qwen-math", answers: 19, of: 20, accuracy: 0.15)]
+        let (best, rule) = Answerability.bestTemplate(rows)
+        #expect(best == "qwen-math")
+        #expect(rule?.contains("pass@1") == true)
+    }
+
+    @Test func separatedIntervalsKeepThePapersRule() throws {
+        let rows = [try Self.row("none", answers: 2, of: 100, accuracy: 0.5), try Self.row("r1", answers: 95, of: 100, accuracy: 0.1)]
+        let (best, rule) = Answerability.bestTemplate(rows)
+        #expect(best == "r1")
+        #expect(rule?.contains("answer rate") == true)
+    }
+}

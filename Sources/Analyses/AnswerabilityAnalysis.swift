@@ -96,23 +96,41 @@ public struct Answerability: Sendable {
                                                       progress: Phases.prefix("answerability \(t.name)", progress))
                 verdicts = replies.map(settings.paperParity ? JudgeReplyParser.answerabilityPaperParity : JudgeReplyParser.answerability)
             } else {
-                verdicts = graded.map { AnswerabilityHeuristic.classify(response: $0.sample.response, hasExtractedAnswer: $0.grade.extracted != nil) }
+                verdicts = graded.map {
+                    AnswerabilityHeuristic.classify(response: $0.sample.response, question: problems[$0.sample.questionID] ?? "",
+                                                    truncated: $0.truncated).verdict
+                }
             }
             rows.append(try Self.summarise(template: t.name, graded: graded, verdicts: verdicts))
         }
-        let best = rows.enumerated().max { a, b in
-            a.element.rate.estimate < b.element.rate.estimate || (a.element.rate.estimate == b.element.rate.estimate && a.offset > b.offset)
-        }?.element.template
+        let (best, bestRule) = Self.bestTemplate(rows)
         let method = judge.map { "judge \($0.name) (\(settings.paperParity ? "paper parsing: reply starts with 0/1" : "first standalone 0/1"))" }
-            ?? "heuristic (extractable answer or a final numeric statement before any new question)"
+            ?? "heuristic (grader-independent: empty, new turn or question, repeated prompt, truncated or off-topic without an answer attempt → continues)"
+        let methodWithPick = bestRule.map { "\(method); best template \($0)" } ?? method
         let result = AnswerabilityResult(
             context: FigureContext(settings: settings, model: backend.modelName, k: samplesPerQuestion, temperatures: [temperature],
                                    templates: templates.map(\.name), judge: judge?.name ?? "heuristic"),
-            method: method, templates: rows, bestTemplate: best)
+            method: methodWithPick, templates: rows, bestTemplate: best)
         try result.store(in: database, extra: rows.map {
             StoredMetric(name: "answerability.\($0.template).rate", step: 0, value: $0.rate.estimate)
         })
         return result
+    }
+
+    /// The paper's pick (highest answer rate) when its Wilson interval separates from every other template's;
+    /// otherwise, among the templates whose intervals overlap the leader's, the highest accuracy (pass@1).
+    /// Returns the template and how it was chosen.
+    static func bestTemplate(_ rows: [TemplateAnswerability]) -> (String?, String?) {
+        guard let leader = rows.enumerated().max(by: { a, b in
+            a.element.rate.estimate < b.element.rate.estimate || (a.element.rate.estimate == b.element.rate.estimate && a.offset > b.offset)
+        })?.element else { return (nil, nil) }
+        let rivals = rows.filter { $0.template != leader.template && $0.rate.upper >= leader.rate.lower }
+        guard !rivals.isEmpty else { return (leader.template, "by answer rate (intervals separate)") }
+        let pool = [leader] + rivals
+        let pick = pool.enumerated().max { a, b in
+            a.element.accuracy < b.element.accuracy || (a.element.accuracy == b.element.accuracy && a.offset > b.offset)
+        }?.element ?? leader
+        return (pick.template, "by pass@1: answer-rate intervals overlap (\(pool.map(\.template).joined(separator: ", ")))")
     }
 
     /// Counts one template's verdicts.

@@ -129,17 +129,26 @@ import Testing
 }
 
 @Suite struct HeuristicTests {
+    static let question = "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May."
+
     @Test(arguments: [
-        ("", false, AnswerabilityVerdict.continues),
-        ("   \n", true, .continues),
-        ("blah", true, .answers),
-        ("Question: What is 2+2?\nAnswer: 4", false, .continues),
-        ("First add 3 and 4.\nSo the answer is 7.", false, .answers),
-        ("We add them: 3 + 4 = 7\nQuestion: next one? The answer is 9", false, .answers),
-        ("and then she went to the store to buy apples for her friends", false, .continues),
+        ("", false, AnswerabilityRule.empty),
+        ("   \n", true, .empty),
+        ("48 / 2 = 24, so 48 + 24 = 72.\nUser: what about June?", false, .newTurn),
+        ("She sold 72.\n\nHuman: thanks", false, .newTurn),
+        ("Assistant: The answer is 72", false, .newTurn),
+        ("  Question: What is 2+2?\nAnswer: 4", false, .newTurn),
+        ("Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many", true, .repeatsPrompt),
+        ("First 48 / 2 = 24.\nSo the answer is 72.", false, .answerAttempt),
+        ("The total is \\boxed{72}", true, .answerAttempt),
+        ("In April she sold 48 clips and in May she sold half of that, which means we need to", true, .truncatedWithoutAnswer),
+        ("and then the dragon flew over the mountains to the castle of the king", false, .offTopic),
+        ("In April she sold 48 clips; May is half of April.", false, .noAnswerAttempt),
     ])
-    func classify(_ response: String, _ extracted: Bool, _ expected: AnswerabilityVerdict) {
-        #expect(AnswerabilityHeuristic.classify(response: response, hasExtractedAnswer: extracted) == expected)
+    func classify(_ response: String, _ truncated: Bool, _ expected: AnswerabilityRule) {
+        let j = AnswerabilityHeuristic.classify(response: response, question: Self.question, truncated: truncated)
+        #expect(j.rule == expected)
+        #expect(j.verdict == (expected == .answerAttempt ? .answers : .continues))
     }
 }
 
@@ -171,5 +180,27 @@ import Testing
         #expect(l.byCategory[.correct]?.median == 15 && l.byCategory[.correct]?.count == 2)
         #expect(l.byCategory[.truncated]?.max == 256 && l.byCategory[.noAnswer]?.mean == 5)
         #expect(l.byCategory[.incorrect]?.min == 30)
+    }
+}
+
+@Suite struct BestTemplateTests {
+    static func row(_ name: String, answers: Int, of n: Int, accuracy: Double) throws -> TemplateAnswerability {
+        TemplateAnswerability(template: name, samples: n, answers: answers, continues: n - answers, unparsed: 0,
+                              rate: try WilsonInterval.interval(successes: answers, trials: n), formatRate: 0,
+                              truncationRate: 0, accuracy: accuracy, continuingExamples: [])
+    }
+
+    @Test func overlappingIntervalsDecideByPassAt1() throws {
+        let rows = [try Self.row("r1", answers: 20, of: 20, accuracy: 0), try Self.row("qwen-math", answers: 19, of: 20, accuracy: 0.15)]
+        let (best, rule) = Answerability.bestTemplate(rows)
+        #expect(best == "qwen-math")
+        #expect(rule?.contains("pass@1") == true)
+    }
+
+    @Test func separatedIntervalsKeepThePapersRule() throws {
+        let rows = [try Self.row("none", answers: 2, of: 100, accuracy: 0.5), try Self.row("r1", answers: 95, of: 100, accuracy: 0.1)]
+        let (best, rule) = Answerability.bestTemplate(rows)
+        #expect(best == "r1")
+        #expect(rule?.contains("answer rate") == true)
     }
 }

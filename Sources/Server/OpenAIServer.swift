@@ -60,10 +60,18 @@ public struct OpenAIServer: Sendable {
 
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
         let created = Int(Date().timeIntervalSince1970)
         router.get("health") { _, _ in Self.json(#"{"status":"ok"}"#) }
         router.get("v1/models") { _, _ in
             Self.encode(ModelList(data: [.init(id: modelID, created: created)]))
+        }
+        router.get("v1/models/:id") { _, context -> Response in
+            let id = context.parameters.get("id") ?? ""
+            guard id == modelID else {
+                return Self.errorResponse(.modelNotFound(requested: id, served: modelID))
+            }
+            return Self.encode(ModelList.Model(id: modelID, created: created))
         }
         router.post("v1/completions") { request, _ in
             await handle(request, chat: false)
@@ -84,6 +92,9 @@ public struct OpenAIServer: Sendable {
             let body: GenerationBody
             do { body = try JSONDecoder().decode(GenerationBody.self, from: Data(bytes.readableBytesView)) } catch {
                 throw ServerError.invalidRequest(message: Self.describe(decoding: error), param: nil)
+            }
+            if let model = body.model, model != modelID {
+                throw ServerError.modelNotFound(requested: model, served: modelID)
             }
             try body.validate(chat: chat)
             let response = try await generate(body, chat: chat)
@@ -154,7 +165,7 @@ public struct OpenAIServer: Sendable {
         var param: String?
         if case .invalidRequest(_, let p) = error { param = p }
         let body = ErrorBody(error: .init(message: error.errorDescription ?? "\(error)", type: error.openAIType,
-                                          param: param, code: nil))
+                                          param: param, code: error.openAICode))
         return encode(body, status: .init(code: error.httpStatus))
     }
 
@@ -167,6 +178,26 @@ public struct OpenAIServer: Sendable {
         case DecodingError.keyNotFound(let key, let c):
             return "missing field \((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
         default: return "cannot read the body: \(error)"
+        }
+    }
+}
+
+/// Turns Hummingbird's own errors (no route: 404, wrong method: 405, …) into OpenAI-shaped JSON
+/// bodies, so no 4xx/5xx leaves the server with an empty body.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            if error.status == .notFound {
+                return OpenAIServer.errorResponse(.routeNotFound(method: "\(request.method)", path: request.uri.path))
+            }
+            let status = error.status
+            let body = ErrorBody(error: .init(message: error.body ?? status.reasonPhrase,
+                                              type: status.code >= 500 ? "server_error" : "invalid_request_error",
+                                              param: nil, code: nil))
+            return OpenAIServer.encode(body, status: status)
         }
     }
 }

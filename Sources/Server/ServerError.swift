@@ -11,6 +11,10 @@ public enum ServerError: Error, Sendable, Equatable, LocalizedError {
     case backendFailed(String)
     /// The backend's stream ended without a completion for one request.
     case missingCompletion(index: Int)
+    /// The request names a model this server does not serve (404 `model_not_found`, as OpenAI answers).
+    case modelNotFound(requested: String, served: String)
+    /// No route for this method and path (404 with a JSON body, as OpenAI answers).
+    case routeNotFound(method: String, path: String)
     /// The server could not start listening.
     case cannotListen(host: String, port: Int, reason: String)
 
@@ -18,6 +22,11 @@ public enum ServerError: Error, Sendable, Equatable, LocalizedError {
         switch self {
         case .invalidRequest(let message, let param):
             return param.map { "\($0): \(message)" } ?? message
+        case .modelNotFound(let requested, let served):
+            return "The model '\(requested)' does not exist on this server; it serves '\(served)' (see GET /v1/models)."
+        case .routeNotFound(let method, let path):
+            return "No route \(method) \(path); this server answers POST /v1/completions, POST /v1/chat/completions, "
+                + "GET /v1/models, GET /v1/models/{id} and GET /health."
         case .backendFailed(let message):
             return "The model backend failed: \(message)"
         case .missingCompletion(let index):
@@ -31,6 +40,7 @@ public enum ServerError: Error, Sendable, Equatable, LocalizedError {
     var httpStatus: Int {
         switch self {
         case .invalidRequest: return 400
+        case .modelNotFound, .routeNotFound: return 404
         case .backendFailed, .missingCompletion, .cannotListen: return 500
         }
     }
@@ -38,8 +48,17 @@ public enum ServerError: Error, Sendable, Equatable, LocalizedError {
     /// OpenAI's error `type` string.
     var openAIType: String {
         switch self {
-        case .invalidRequest: return "invalid_request_error"
+        case .invalidRequest, .modelNotFound, .routeNotFound: return "invalid_request_error"
         default: return "server_error"
+        }
+    }
+
+    /// OpenAI's error `code` string, when it has one.
+    var openAICode: String? {
+        switch self {
+        case .modelNotFound: return "model_not_found"
+        case .routeNotFound: return "not_found"
+        default: return nil
         }
     }
 }

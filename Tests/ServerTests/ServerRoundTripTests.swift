@@ -113,7 +113,7 @@ struct ServerRoundTripTests {
     func fanOut() async throws {
         try await withRunningServer(EchoBackend()) { url in
             let (status, body) = try await post(url, "/v1/completions",
-                                                #"{"model":"m","prompt":["a","b"],"n":2,"seed":10,"max_tokens":5}"#)
+                                                #"{"model":"echo-model","prompt":["a","b"],"n":2,"seed":10,"max_tokens":5}"#)
             #expect(status == 200)
             #expect(body["object"] as? String == "text_completion")
             let choices = body["choices"] as? [[String: Any]] ?? []
@@ -128,7 +128,7 @@ struct ServerRoundTripTests {
     func chatShapes() async throws {
         try await withRunningServer(EchoBackend()) { url in
             let (status, body) = try await post(url, "/v1/chat/completions", """
-                {"model":"m","messages":[{"role":"system","content":"be brief"},\
+                {"model":"echo-model","messages":[{"role":"system","content":"be brief"},\
                 {"role":"user","content":[{"type":"text","text":"hello "},{"type":"text","text":"world"}]}],\
                 "max_completion_tokens":3,"seed":5,"stop":"\\n","logprobs":true}
                 """)
@@ -191,6 +191,36 @@ struct ServerRoundTripTests {
             #expect((models["data"] as? [[String: Any]])?.first?["id"] as? String == "echo-model")
             let (healthStatus, health) = try await get(url, "/health")
             #expect(healthStatus == 200 && health["status"] as? String == "ok")
+        }
+    }
+
+    @Test("GET /v1/models/{id}: the served model, or a 404 model_not_found")
+    func modelByID() async throws {
+        try await withRunningServer(EchoBackend()) { url in
+            let (status, model) = try await get(url, "/v1/models/echo-model")
+            #expect(status == 200)
+            #expect(model["id"] as? String == "echo-model" && model["object"] as? String == "model")
+            let (missing, json) = try await get(url, "/v1/models/gpt-4")
+            #expect(missing == 404)
+            #expect((json["error"] as? [String: Any])?["code"] as? String == "model_not_found")
+        }
+    }
+
+    @Test("every 404 has an OpenAI-shaped JSON body", arguments: [
+        ("GET", "/nowhere", "not_found"),
+        ("POST", "/v1/embeddings", "not_found"),
+        ("POST", "/v1/completions", "model_not_found"),
+        ("POST", "/v1/chat/completions", "model_not_found"),
+    ])
+    func notFound(method: String, path: String, code: String) async throws {
+        try await withRunningServer(EchoBackend()) { url in
+            let body = #"{"model":"other-model","prompt":"x","messages":[{"role":"user","content":"x"}]}"#
+            let (status, json) = try await (method == "GET" ? get(url, path) : post(url, path, body))
+            #expect(status == 404)
+            let error = json["error"] as? [String: Any]
+            #expect(error?["code"] as? String == code)
+            #expect(error?["type"] as? String == "invalid_request_error")
+            #expect((error?["message"] as? String)?.isEmpty == false)
         }
     }
 

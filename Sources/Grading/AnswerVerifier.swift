@@ -43,7 +43,12 @@ public struct AnswerVerifier: Sendable {
         let a = Self.prepare(answer), g = Self.prepare(gold)
         if a.isEmpty || g.isEmpty { return false }
         if a == g { return true }
-        if let gc = Self.choiceLetter(g) { return Self.choiceLetter(a) == gc }
+        if let gc = Self.choiceLetter(g) { return (Self.choiceLetter(a) ?? Self.leadingChoice(a)?.letter) == gc }
+        if let (letter, value) = Self.leadingChoice(g) {
+            // A gold "(B) 12" accepts its letter, its value, or both.
+            if let al = Self.choiceLetter(a) ?? Self.leadingChoice(a)?.letter { return al == letter }
+            return equivalent(a, value)
+        }
         guard let at = LatexTokenizer.tokenize(a), let gt = LatexTokenizer.tokenize(g) else { return false }
         if at == gt { return true }
         guard let an = MathParser.parse(at), let gn = MathParser.parse(gt) else {
@@ -92,6 +97,24 @@ public struct AnswerVerifier: Sendable {
         let t = ByteText.replacing(s, choiceJunk)
         guard t.count == 1, let c = t.first, ("A"..."E").contains(c) else { return nil }
         return c
+    }
+
+    /// A choice letter written before its value: `(B) 12`, `B) 12`, `\text{(B)} 12`, `B. 12`, `B: 12`.
+    static func leadingChoice(_ s: String) -> (letter: Character, value: String)? {
+        guard s.utf8.count <= 200 else { return nil }
+        var t = Substring(ByteText.trim(s))
+        for prefix in ["\\textbf{", "\\text{"] where t.hasPrefix(prefix) {
+            t = t.dropFirst(prefix.count)
+            if let close = t.firstIndex(of: "}") { t = t[..<close] + t[t.index(after: close)...] }
+        }
+        let paren = t.hasPrefix("(")
+        if paren { t = t.dropFirst() }
+        guard let c = t.first, ("A"..."E").contains(c) else { return nil }
+        t = t.dropFirst()
+        guard let mark = t.first, mark == ")" || (!paren && (mark == "." || mark == ":")) else { return nil }
+        let value = ByteText.trim(t.dropFirst())
+        guard !value.isEmpty else { return nil }
+        return (c, value)
     }
 
     /// Lower-cased letters and digits only: the last-resort comparison for prose answers.

@@ -24,6 +24,7 @@ public struct AnswerExtractor: Sendable {
     public func extract(_ response: String) -> String? {
         let bytes = Array(response.utf8)
         let found: String?
+        if formatless { return Self.finish(Self.plainText(bytes), maximumAnswerBytes) }
         switch mode {
         case .boxed:
             found = Self.lastBoxed(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
@@ -32,9 +33,39 @@ public struct AnswerExtractor: Sendable {
         case .auto:
             found = Self.lastBoxed(bytes) ?? Self.answerTag(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
         }
+        return Self.finish(found, maximumAnswerBytes)
+    }
+
+    /// Delimiters stripped; nil when empty or longer than `limit` bytes.
+    private static func finish(_ found: String?, _ limit: Int) -> String? {
         guard let answer = found.map(Self.stripMathDelimiters), !answer.isEmpty,
-              answer.utf8.count <= maximumAnswerBytes else { return nil }
+              answer.utf8.count <= limit else { return nil }
         return answer
+    }
+
+    /// An extractor that reads only the plain-text finals (the policy's fallback pass).
+    static let plainTextOnly = AnswerExtractor(mode: .boxed, plainTextFallback: true, formatless: true)
+
+    /// Skips the mode's own format (used by `plainTextOnly`).
+    private var formatless = false
+
+    private init(mode: ExtractionMode, plainTextFallback: Bool, formatless: Bool) {
+        self.init(mode: mode, plainTextFallback: plainTextFallback)
+        self.formatless = formatless
+    }
+
+    /// The contents of every balanced `\boxed{…}` in order (at most 16), or nil when there are none.
+    static func allBoxed(_ b: [UInt8]) -> [String]? {
+        var out: [String] = []
+        var i = 0
+        let name = Array("\\boxed{".utf8)
+        while out.count < 16, let at = ByteText.index(of: name, in: b, from: i) {
+            let open = at + name.count - 1
+            guard let close = matchingBrace(b, open: open) else { break }
+            out.append(ByteText.trim(String(decoding: b[(open + 1)..<close], as: UTF8.self)))
+            i = close + 1
+        }
+        return out.isEmpty ? nil : out
     }
 
     // MARK: - \boxed

@@ -24,6 +24,7 @@ public struct AnswerExtractor: Sendable {
     public func extract(_ response: String) -> String? {
         let bytes = Array(response.utf8)
         let found: String?
+        if formatless { return Self.finish(Self.plainText(bytes), maximumAnswerBytes) }
         switch mode {
         case .boxed:
             found = Self.lastBoxed(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
@@ -32,9 +33,39 @@ public struct AnswerExtractor: Sendable {
         case .auto:
             found = Self.lastBoxed(bytes) ?? Self.answerTag(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
         }
+        return Self.finish(found, maximumAnswerBytes)
+    }
+
+    /// Delimiters stripped; nil when empty or longer than `limit` bytes.
+    private static func finish(_ found: String?, _ limit: Int) -> String? {
         guard let answer = found.map(Self.stripMathDelimiters), !answer.isEmpty,
-              answer.utf8.count <= maximumAnswerBytes else { return nil }
+              answer.utf8.count <= limit else { return nil }
         return answer
+    }
+
+    /// An extractor that reads only the plain-text finals (the policy's fallback pass).
+    static let plainTextOnly = AnswerExtractor(mode: .boxed, plainTextFallback: true, formatless: true)
+
+    /// Skips the mode's own format (used by `plainTextOnly`).
+    private var formatless = false
+
+    private init(mode: ExtractionMode, plainTextFallback: Bool, formatless: Bool) {
+        self.init(mode: mode, plainTextFallback: plainTextFallback)
+        self.formatless = formatless
+    }
+
+    /// The contents of every balanced `\boxed{…}` in order (at most 16), or nil when there are none.
+    static func allBoxed(_ b: [UInt8]) -> [String]? {
+        var out: [String] = []
+        var i = 0
+        let name = Array("\\boxed{".utf8)
+        while out.count < 16, let at = ByteText.index(of: name, in: b, from: i) {
+            let open = at + name.count - 1
+            guard let close = matchingBrace(b, open: open) else { break }
+            out.append(ByteText.trim(String(decoding: b[(open + 1)..<close], as: UTF8.self)))
+            i = close + 1
+        }
+        return out.isEmpty ? nil : out
     }
 
     // MARK: - \boxed
@@ -93,12 +124,13 @@ public struct AnswerExtractor: Sendable {
               let openAt = lastIndex(ofAny: [open], in: b, before: closeAt) else { return nil }
         let inner = Array(b[(openAt + open.count)..<closeAt])
         if let boxed = lastBoxed(inner) { return boxed }
-        return String(decoding: inner, as: UTF8.self)
+        return AnswerSpan.reduce(String(decoding: inner, as: UTF8.self))
     }
 
     // MARK: - plain text
 
-    /// "#### X", "the answer is X" / "final answer: X", else the last number in the response.
+    /// "#### X", "the answer is X" / "final answer: X" (prose around one value dropped), else the last
+    /// LaTeX math environment, else the last number in the response (`.4`, `1 000`, `50%` included).
     static func plainText(_ b: [UInt8]) -> String? {
         if let hashes = lastIndex(ofAny: [Array("####".utf8)], in: b, before: b.count) {
             let line = restOfLine(b, from: hashes + 4)
@@ -107,14 +139,13 @@ public struct AnswerExtractor: Sendable {
         let lower = b.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
         for phrase in ["answer is", "answer:"] {
             if let at = lastIndex(ofAny: [Array(phrase.utf8)], in: lower, before: lower.count) {
-                var line = restOfLine(b, from: at + phrase.utf8.count)
-                if line.hasPrefix(":") { line.removeFirst() }
-                line = ByteText.trim(line)
-                if let math = firstInlineMath(line) { return math }
-                while let last = line.last, ".!".contains(last) { line.removeLast() }
-                if !line.isEmpty, line.utf8.count <= 80 { return line }
+                let line = restOfLine(b, from: at + phrase.utf8.count)
+                let reduced = AnswerSpan.reduce(line)
+                if !reduced.isEmpty, reduced.utf8.count <= 80 { return reduced }
             }
         }
+        if let math = AnswerSpan.lastMathEnvironment(b) { return math }
+        if let latex = AnswerSpan.lastBareLatex(b) { return latex }
         return lastNumber(b)
     }
 
@@ -137,22 +168,10 @@ public struct AnswerExtractor: Sendable {
         return inner.isEmpty ? nil : inner
     }
 
-    /// The last number in the bytes: optional sign, digits with `,` groups, a decimal part, or `a/b`.
+    /// The last number in the bytes: optional sign, digits with `,` or `1 000` groups, a decimal part
+    /// (`.4` reads 0.4), `a/b`, and a following percent sign or word.
     static func lastNumber(_ b: [UInt8]) -> String? {
-        func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
-        var end = b.count - 1
-        while end >= 0, !isDigit(b[end]) { end -= 1 }
-        guard end >= 0 else { return nil }
-        var start = end
-        while start > 0 {
-            let c = b[start - 1]
-            if isDigit(c) { start -= 1; continue }
-            if c == UInt8(ascii: ".") || c == UInt8(ascii: "/") || c == UInt8(ascii: ","),
-               start >= 2, isDigit(b[start - 2]) { start -= 1; continue }
-            break
-        }
-        if start > 0, b[start - 1] == UInt8(ascii: "-") { start -= 1 }
-        return String(decoding: b[start...end], as: UTF8.self).filter { $0 != "," }
+        AnswerSpan.lastNumberWithPercent(b)
     }
 
     // MARK: - helpers

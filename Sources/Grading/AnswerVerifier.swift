@@ -8,15 +8,27 @@ import Foundation
 public struct AnswerVerifier: Sendable {
     /// How final answers are found in responses.
     public var extractor: AnswerExtractor
-    /// Relative tolerance for answers written with decimals (`0.3333` vs `1/3` is within 1e-4).
+    /// Relative tolerance for answers written with decimals, used when `floatRounding` is nil.
     public var relativeTolerance: Double
+    /// Decimal places at which answers written with decimals are compared, as Math-Verify's
+    /// `float_rounding=6` (both sides rounded: `0.666667` equals 2/3, `0.6667`, `0.3333` vs 1/3 and
+    /// `1.41421` vs √2 do not). Nil compares within `relativeTolerance` instead.
+    public var floatRounding: Int?
     /// Answers or golds longer than this many bytes compare false without parsing.
     public var maximumComparedBytes: Int = 4096
 
-    /// Creates a verifier from an extractor and a float tolerance.
-    public init(extractor: AnswerExtractor, relativeTolerance: Double = 1e-4) {
+    /// Creates a verifier comparing decimals at `floatRounding` decimal places (Math-Verify's default 6).
+    public init(extractor: AnswerExtractor, floatRounding: Int = 6) {
+        self.extractor = extractor
+        self.relativeTolerance = 1e-6
+        self.floatRounding = min(max(floatRounding, 0), 12)
+    }
+
+    /// Creates a verifier comparing decimals within a relative tolerance (the CLI's `--tolerance`).
+    public init(extractor: AnswerExtractor, relativeTolerance: Double) {
         self.extractor = extractor
         self.relativeTolerance = relativeTolerance
+        self.floatRounding = nil
     }
 
     /// The paper's grader choices (Liu et al. 2025, §2.2 and their `understand-r1-zero` code): the last
@@ -28,11 +40,37 @@ public struct AnswerVerifier: Sendable {
 
     /// Extracts the response's final answer and compares it with each gold; any gold may match.
     public func grade(response: String, golds: [String]) -> GradeResult {
+        grade(response: response, golds: golds, extractor: extractor)
+    }
+
+    /// Grades with another extractor (the policy's own-format and fallback passes). Several `\boxed{}`
+    /// answering one question count as their tuple when the gold is a list of as many items.
+    func grade(response: String, golds: [String], extractor: AnswerExtractor) -> GradeResult {
         guard let extracted = extractor.extract(response) else {
             return GradeResult(extracted: nil, status: .noAnswer)
         }
-        let ok = golds.contains { equivalent(extracted, $0) }
-        return GradeResult(extracted: extracted, status: ok ? .correct : .incorrect)
+        if golds.contains(where: { equivalent(extracted, $0) }) {
+            return GradeResult(extracted: extracted, status: .correct)
+        }
+        if extractor.mode != .answerTag, let boxes = AnswerExtractor.allBoxed(Array(response.utf8)), boxes.count >= 2 {
+            let joined = boxes.joined(separator: ", ")
+            for gold in golds where Self.listCount(gold) == boxes.count {
+                for form in [joined, "(" + joined + ")"] where equivalent(form, gold) {
+                    return GradeResult(extracted: form, status: .correct)
+                }
+            }
+        }
+        return GradeResult(extracted: extracted, status: .incorrect)
+    }
+
+    /// The number of items of a gold that is a list, tuple or set (1 for anything else).
+    static func listCount(_ gold: String) -> Int {
+        guard let t = LatexTokenizer.tokenize(prepare(gold)), let n = MathParser.parse(t) else { return 1 }
+        switch n {
+        case .list(let xs), .set(let xs): return xs.count
+        case .bracketed(_, _, let xs): return xs.count
+        default: return 1
+        }
     }
 
     /// Whether an (already extracted) answer equals a gold answer: normalised strings, choices,
@@ -43,7 +81,12 @@ public struct AnswerVerifier: Sendable {
         let a = Self.prepare(answer), g = Self.prepare(gold)
         if a.isEmpty || g.isEmpty { return false }
         if a == g { return true }
-        if let gc = Self.choiceLetter(g) { return Self.choiceLetter(a) == gc }
+        if let gc = Self.choiceLetter(g) { return (Self.choiceLetter(a) ?? Self.leadingChoice(a)?.letter) == gc }
+        if let (letter, value) = Self.leadingChoice(g) {
+            // A gold "(B) 12" accepts its letter, its value, or both.
+            if let al = Self.choiceLetter(a) ?? Self.leadingChoice(a)?.letter { return al == letter }
+            return equivalent(a, value)
+        }
         guard let at = LatexTokenizer.tokenize(a), let gt = LatexTokenizer.tokenize(g) else { return false }
         if at == gt { return true }
         guard let an = MathParser.parse(at), let gn = MathParser.parse(gt) else {
@@ -52,7 +95,7 @@ public struct AnswerVerifier: Sendable {
             let la = Self.loose(a)
             return la.contains(where: \.isLetter) && la == Self.loose(g)
         }
-        var checker = EquivalenceChecker(relativeTolerance: relativeTolerance)
+        var checker = EquivalenceChecker(relativeTolerance: relativeTolerance, floatRounding: floatRounding)
         if checker.equal(answer: an, gold: gn) { return true }
         // A gold that is prose (or that parsed into nonsense) still matches the same words.
         if case .text = gn { return Self.loose(a) == Self.loose(g) }
@@ -92,6 +135,24 @@ public struct AnswerVerifier: Sendable {
         let t = ByteText.replacing(s, choiceJunk)
         guard t.count == 1, let c = t.first, ("A"..."E").contains(c) else { return nil }
         return c
+    }
+
+    /// A choice letter written before its value: `(B) 12`, `B) 12`, `\text{(B)} 12`, `B. 12`, `B: 12`.
+    static func leadingChoice(_ s: String) -> (letter: Character, value: String)? {
+        guard s.utf8.count <= 200 else { return nil }
+        var t = Substring(ByteText.trim(s))
+        for prefix in ["\\textbf{", "\\text{"] where t.hasPrefix(prefix) {
+            t = t.dropFirst(prefix.count)
+            if let close = t.firstIndex(of: "}") { t = t[..<close] + t[t.index(after: close)...] }
+        }
+        let paren = t.hasPrefix("(")
+        if paren { t = t.dropFirst() }
+        guard let c = t.first, ("A"..."E").contains(c) else { return nil }
+        t = t.dropFirst()
+        guard let mark = t.first, mark == ")" || (!paren && (mark == "." || mark == ":")) else { return nil }
+        let value = ByteText.trim(t.dropFirst())
+        guard !value.isEmpty else { return nil }
+        return (c, value)
     }
 
     /// Lower-cased letters and digits only: the last-resort comparison for prose answers.

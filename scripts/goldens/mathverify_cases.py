@@ -148,7 +148,7 @@ PERTURBATIONS = [p_bump_last_int, p_negate]
 # ---------------------------------------------------------------- hand-written tricky cases: (gold, answer, expected)
 
 TRICKY = [
-    ("\\frac{1}{3}", "0.3333", True), ("\\frac{1}{3}", "0.33", False), ("2\\sqrt{3}", "\\sqrt{12}", True),
+    ("\\frac{1}{3}", "0.3333", False), ("\\frac{1}{3}", "0.33", False), ("2\\sqrt{3}", "\\sqrt{12}", True),
     ("\\frac{\\pi}{2}", "\\pi/2", True), ("1\\frac{4}{5}", "1.8", True), ("62.5\\%", "0.625", True),
     ("62.5\\%", "62.5", True), ("10,\\!080", "10080", True), ("(3,4]", "(3,4)", False), ("\\{1,2\\}", "\\{2,1\\}", True),
     ("(1,2)", "(2,1)", False), ("y = 2x + 3", "2x+3", True), ("5x - 7y + 11z + 4 = 0", "-10x+14y-22z-8=0", True),
@@ -156,14 +156,14 @@ TRICKY = [
     ("6 - 5i", "-5i + 6", True), ("x \\in [-2,7]", "[-2, 7]", True), ("k \\geqslant 2", "k \\ge 2", True),
     ("1e-5", "0.00001", True), ("4.5e33", "4.5 \\times 10^{33}", True), ("52_8", "52", True),
     ("\\begin{pmatrix} -1 & 0 \\\\ 0 & -1 \\end{pmatrix}", "\\begin{pmatrix} -1 & 0 \\\\ 0 & -1 \\end{pmatrix}", True),
-    ("90^\\circ", "90", True), ("1000000", "1000001", False), ("9.6", "9.6001", True), ("x^2+2x+1", "(x+1)^2", True),
+    ("90^\\circ", "90", True), ("1000000", "1000001", False), ("9.6", "9.6001", False), ("x^2+2x+1", "(x+1)^2", True),
     ("\\frac{e^{t}}{3}+ce^{-2t}", "\\frac{e^t}{3} + c e^{-2t}", True), ("\\sin^2 x + \\cos^2 x", "1", True),
     ("\\ln 2 + i\\frac{\\pi}{3}", "\\ln 2 + \\frac{i\\pi}{3}", True), ("p - q", "q - p", False),
     ("\\$18.90", "18.9", True), ("58,500", "58500", True), ("\\text{Evelyn}", "Evelyn", True),
     ("\\frac{3}{4}", "0.75", True), ("\\frac{3}{4}", "0.7", False), ("-\\frac{35}{9}", "-35/9", True),
     ("3 \\pm 2 \\sqrt{2}", "3+2\\sqrt2, 3-2\\sqrt2", True), ("(0,9) \\cup (9,36)", "(9,36) \\cup (0,9)", True),
     ("(0,9) \\cup (9,36)", "(0,36)", False), ("\\begin{pmatrix} -2 \\\\ -14 \\\\ -7 \\end{pmatrix}", "\\begin{pmatrix} -2 \\\\ -14 \\\\ 7 \\end{pmatrix}", False),
-    ("2k+2", "2(k+1)", True), ("2k+2", "2k+1", False), ("\\sqrt{51}", "7.1414", True), ("\\sqrt{51}", "7.2", False),
+    ("2k+2", "2(k+1)", True), ("2k+2", "2k+1", False), ("\\sqrt{51}", "7.1414", False), ("\\sqrt{51}", "7.2", False),
     ("y = -2x", "y=-2x", True), ("y = -2x", "2x + y = 0", True), ("(2,\\infty)", "(2, \\infty)", True),
     ("(2,\\infty)", "[2,\\infty)", False), ("\\{1\\pm\\sqrt{5},-2\\}", "\\{-2, 1-\\sqrt5, 1+\\sqrt5\\}", True),
     ("\\frac{1997}{2}", "998.5", True), ("\\frac{1997}{2}", "998", False), ("0", "0.0", True), ("0", "0.001", False),

@@ -1,0 +1,82 @@
+// The one extraction policy shared by the audit, the training reward and the exported reward.py, so
+// the three cannot disagree about where an answer is read and when a response earns credit.
+//
+// The rule (docs/GRADING.md, "Extraction policy"):
+//  1. The template's own format is read first: the last `\boxed{}` (`.boxed`), the last closed
+//     `<answer>…</answer>` (`.answerTag`, a `\boxed{}` inside it wins), either (`.auto`), or none (`nil`,
+//     a template without an answer format).
+//  2. Only when that format is absent, and `plainTextFallback` is on, the plain-text finals are read
+//     ("The answer is …", `#### …`, the last LaTeX math environment, the last number).
+//  3. A response whose finish reason is `length` (cut at the token limit) gets no fallback credit: a
+//     truncated response is graded on the template's own format only, since its last number is
+//     whatever the text had reached when it was cut.
+// Both R1 format rules are exposed: the paper's strict `</think> <answer>…</answer>` and the lenient
+// "a closed answer tag anywhere".
+import Foundation
+
+/// Where answers are read and when the plain-text fallback may give credit. Codable so that the
+/// exported reward and the audit's run records carry the same value.
+public struct ExtractionPolicy: Sendable, Codable, Hashable {
+    /// The template's own answer format; nil for a template that has none (plain text only).
+    public var format: ExtractionMode?
+    /// Whether plain-text finals count when the template's format is absent.
+    public var plainTextFallback: Bool
+    /// Whether a response cut at the token limit may earn fallback credit (false by the rule above).
+    public var fallbackOnTruncation: Bool
+    /// Decimal places at which answers with decimals are compared (Math-Verify's `float_rounding`, 6).
+    public var floatRounding: Int
+
+    /// Creates a policy; the defaults are the rule above with Math-Verify's rounding at 6 decimal places.
+    public init(format: ExtractionMode?, plainTextFallback: Bool = true, fallbackOnTruncation: Bool = false,
+                floatRounding: Int = 6) {
+        self.format = format
+        self.plainTextFallback = plainTextFallback
+        self.fallbackOnTruncation = fallbackOnTruncation
+        self.floatRounding = floatRounding
+    }
+
+    /// The paper's choices (Liu et al. 2025): the template's format only, no fallback at all.
+    public static func paperParity(format: ExtractionMode?) -> ExtractionPolicy {
+        ExtractionPolicy(format: format, plainTextFallback: false)
+    }
+
+    /// The finish reason that marks a response cut at the token limit (OpenAI and llama.cpp spelling).
+    public static let truncatedFinishReason = "length"
+
+    /// The verifier for answers read under this policy.
+    public var verifier: AnswerVerifier {
+        AnswerVerifier(extractor: AnswerExtractor(mode: format ?? .auto, plainTextFallback: false),
+                       floatRounding: floatRounding)
+    }
+
+    /// Grades one response under the policy: the template's format first, then (if allowed and the
+    /// response was not cut at the token limit) the plain-text fallback.
+    public func grade(response: String, golds: [String], finishReason: String?) -> GradeResult {
+        let v = verifier
+        if let format {
+            let own = AnswerExtractor(mode: format, plainTextFallback: false)
+            if own.extract(response) != nil { return v.grade(response: response, golds: golds, extractor: own) }
+        }
+        let truncated = finishReason?.lowercased() == Self.truncatedFinishReason
+        guard plainTextFallback, !truncated || fallbackOnTruncation else {
+            return GradeResult(extracted: nil, status: .noAnswer)
+        }
+        return v.grade(response: response, golds: golds, extractor: AnswerExtractor.plainTextOnly)
+    }
+}
+
+/// The R1 template's format rules.
+public enum R1Format {
+    /// The paper's strict rule (understand-r1-zero's `answer_tag_reward_fn`): the literal
+    /// `</think> <answer>` followed later by `</answer>`.
+    public static func isStrict(_ response: String) -> Bool {
+        let b = Array(response.utf8)
+        guard let open = ByteText.index(of: Array("</think> <answer>".utf8), in: b, from: 0) else { return false }
+        return ByteText.index(of: Array("</answer>".utf8), in: b, from: open + 17) != nil
+    }
+
+    /// The lenient rule: a closed `<answer>…</answer>` anywhere (what the answer-tag extraction reads).
+    public static func isLenient(_ response: String) -> Bool {
+        AnswerExtractor.answerTag(Array(response.utf8)) != nil
+    }
+}

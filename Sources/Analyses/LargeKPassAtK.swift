@@ -14,10 +14,7 @@ public struct PassAtKCurve: Sendable, Codable, Hashable {
 
     /// Builds pass@1 … pass@maxK (maxK defaults to n) with the log-space recurrence.
     public init(n: Int, c: Int, maxK: Int? = nil) throws {
-        guard n >= 1 else { throw AnalysesError.invalidArgument(name: "n", value: "\(n)", expected: "at least 1 sample") }
-        guard (0...n).contains(c) else {
-            throw AnalysesError.invalidArgument(name: "c", value: "\(c)", expected: "0...\(n) correct samples")
-        }
+        try PassAtK.checkCounts(n: n, c: c)
         let top = maxK ?? n
         guard (1...n).contains(top) else {
             throw AnalysesError.invalidArgument(name: "maxK", value: "\(top)", expected: "1...\(n) (k cannot exceed the samples drawn)")

@@ -7,10 +7,7 @@ public enum PassAtK {
     /// pass@k for one question. Requires 1 ≤ k ≤ n and 0 ≤ c ≤ n.
     /// Edge cases: c = 0 gives 0; n − c < k (every k-subset holds a correct sample, e.g. k = n with c ≥ 1) gives 1.
     public static func estimate(n: Int, c: Int, k: Int) throws -> Double {
-        guard n >= 1 else { throw AnalysesError.invalidArgument(name: "n", value: "\(n)", expected: "at least 1 sample") }
-        guard (0...n).contains(c) else {
-            throw AnalysesError.invalidArgument(name: "c", value: "\(c)", expected: "0...\(n) correct samples")
-        }
+        try checkCounts(n: n, c: c)
         guard (1...n).contains(k) else {
             throw AnalysesError.invalidArgument(name: "k", value: "\(k)", expected: "1...\(n) (k cannot exceed the samples drawn)")
         }
@@ -19,6 +16,14 @@ public enum PassAtK {
         var failAll = 1.0
         for i in (n - c + 1)...n { failAll *= 1 - Double(k) / Double(i) }
         return 1 - failAll
+    }
+
+    /// Throws unless n ≥ 1 and 0 ≤ c ≤ n (shared with `PassAtKCurve`).
+    static func checkCounts(n: Int, c: Int) throws {
+        guard n >= 1 else { throw AnalysesError.invalidArgument(name: "n", value: "\(n)", expected: "at least 1 sample") }
+        guard (0...n).contains(c) else {
+            throw AnalysesError.invalidArgument(name: "c", value: "\(c)", expected: "0...\(n) correct samples")
+        }
     }
 
     /// pass@1 … pass@maxK for one question (maxK defaults to n).

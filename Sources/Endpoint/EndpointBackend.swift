@@ -91,7 +91,7 @@ public final class EndpointBackend: Backend {
     public func probeSupportsN() async throws -> Bool {
         let request = CompletionRequest(prompt: .text("Hello"),
                                         parameters: SamplingParameters(temperature: 1, maxTokens: 1, seed: 1))
-        let (response, _, _) = try await exchange(WireRequest(model: configuration.model, request: request, n: 2), index: 0)
+        let (response, _, _, _) = try await exchange(WireRequest(model: configuration.model, request: request, n: 2), index: 0)
         return (response.choices?.count ?? 0) >= 2
     }
 
@@ -99,11 +99,7 @@ public final class EndpointBackend: Backend {
 
     private func perform(_ request: CompletionRequest, index: Int) async throws -> Completion {
         let wire = WireRequest(model: configuration.model, request: request)
-        let (response, _, seconds) = try await exchange(wire, index: index)
-        // `exchange` only returns responses whose first choice has a text.
-        guard let choice = response.choices?.first, let text = choice.generatedText else {
-            throw EndpointError.malformedResponse(url: "", reason: "no choices", body: "")
-        }
+        let (response, choice, text, seconds) = try await exchange(wire, index: index)
         let logprobs = request.parameters.logprobs ? choice.logprobs?.tokenLogprobs : nil
         let promptTokens = response.usage?.prompt_tokens ?? 0
         let completionTokens = response.usage?.completion_tokens ?? logprobs?.count ?? 0
@@ -112,15 +108,16 @@ public final class EndpointBackend: Backend {
                           finishReason: choice.finishReason, logprobs: logprobs, latency: seconds)
     }
 
-    /// Sends one request body with retries; returns the decoded response, the URL that
-    /// answered (redacted), and the seconds the successful attempt took.
+    /// Sends one request body with retries; returns the decoded response, its first choice and that
+    /// choice's text, and the seconds the successful attempt took.
     ///
     /// Transient, and retried within `maxRetries`: 408/409/425/429/5xx, timeouts, dropped
     /// connections, and a 2xx body that is garbled, truncated or not OpenAI-shaped (no choice
     /// with a text) — a server that answered well before can garble one body (issue 19). When the
     /// budget is spent on a bad body the error is `malformedResponse` with an excerpt. Every text
     /// put in an error or a retry line passes through `Redaction.redact` (issue 22).
-    private func exchange(_ wire: WireRequest, index: Int) async throws -> (WireResponse, String, Double) {
+    private func exchange(_ wire: WireRequest, index: Int) async throws
+        -> (WireResponse, WireResponse.Choice, String, Double) {
         let body: Data
         do { body = try JSONEncoder().encode(wire) } catch {
             throw EndpointError.invalidConfiguration(field: "request", reason: "cannot encode as JSON: \(error)")
@@ -149,7 +146,9 @@ public final class EndpointBackend: Backend {
                 let reason: String
                 do {
                     let response = try JSONDecoder().decode(WireResponse.self, from: raw.body)
-                    if response.choices?.first?.generatedText != nil { return (response, shown, raw.seconds) }
+                    if let choice = response.choices?.first, let text = choice.generatedText {
+                        return (response, choice, text, raw.seconds)
+                    }
                     reason = response.choices?.first == nil ? "no choices" : "choice 0 has no text or message.content"
                 } catch {
                     reason = Self.describe(decoding: error)

@@ -24,7 +24,6 @@ public struct AnswerExtractor: Sendable {
     public func extract(_ response: String) -> String? {
         let bytes = Array(response.utf8)
         let found: String?
-        if formatless { return Self.finish(Self.plainText(bytes), maximumAnswerBytes) }
         switch mode {
         case .boxed:
             found = Self.lastBoxed(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
@@ -43,15 +42,9 @@ public struct AnswerExtractor: Sendable {
         return answer
     }
 
-    /// An extractor that reads only the plain-text finals (the policy's fallback pass).
-    static let plainTextOnly = AnswerExtractor(mode: .boxed, plainTextFallback: true, formatless: true)
-
-    /// Skips the mode's own format (used by `plainTextOnly`).
-    private var formatless = false
-
-    private init(mode: ExtractionMode, plainTextFallback: Bool, formatless: Bool) {
-        self.init(mode: mode, plainTextFallback: plainTextFallback)
-        self.formatless = formatless
+    /// Only the plain-text finals, never the mode's own format (the policy's fallback pass).
+    func extractPlainText(_ response: String) -> String? {
+        Self.finish(Self.plainText(Array(response.utf8)), maximumAnswerBytes)
     }
 
     /// The contents of every balanced `\boxed{…}` in order (at most 16), or nil when there are none.

@@ -39,20 +39,19 @@ public struct AnswerVerifier: Sendable {
     }
 
     /// Extracts the response's final answer and compares it with each gold; any gold may match.
+    /// Several `\boxed{}` answering one question count as their tuple when the gold is a list of as many items.
     public func grade(response: String, golds: [String]) -> GradeResult {
-        grade(response: response, golds: golds, extractor: extractor)
+        judge(extractor.extract(response), response: response, golds: golds, boxListAllowed: extractor.mode != .answerTag)
     }
 
-    /// Grades with another extractor (the policy's own-format and fallback passes). Several `\boxed{}`
-    /// answering one question count as their tuple when the gold is a list of as many items.
-    func grade(response: String, golds: [String], extractor: AnswerExtractor) -> GradeResult {
-        guard let extracted = extractor.extract(response) else {
-            return GradeResult(extracted: nil, status: .noAnswer)
-        }
+    /// Compares an answer already extracted from `response` with the golds (nil is no answer). With
+    /// `boxListAllowed`, several `\boxed{}` count as their tuple when a gold is a list of as many items.
+    func judge(_ extracted: String?, response: String, golds: [String], boxListAllowed: Bool) -> GradeResult {
+        guard let extracted else { return GradeResult(extracted: nil, status: .noAnswer) }
         if golds.contains(where: { equivalent(extracted, $0) }) {
             return GradeResult(extracted: extracted, status: .correct)
         }
-        if extractor.mode != .answerTag, let boxes = AnswerExtractor.allBoxed(Array(response.utf8)), boxes.count >= 2 {
+        if boxListAllowed, let boxes = AnswerExtractor.allBoxed(Array(response.utf8)), boxes.count >= 2 {
             let joined = boxes.joined(separator: ", ")
             for gold in golds where Self.listCount(gold) == boxes.count {
                 for form in [joined, "(" + joined + ")"] where equivalent(form, gold) {

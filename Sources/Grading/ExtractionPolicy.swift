@@ -53,15 +53,14 @@ public struct ExtractionPolicy: Sendable, Codable, Hashable {
     /// response was not cut at the token limit) the plain-text fallback.
     public func grade(response: String, golds: [String], finishReason: String?) -> GradeResult {
         let v = verifier
-        if let format {
-            let own = AnswerExtractor(mode: format, plainTextFallback: false)
-            if own.extract(response) != nil { return v.grade(response: response, golds: golds, extractor: own) }
+        if format != nil, let own = v.extractor.extract(response) {
+            return v.judge(own, response: response, golds: golds, boxListAllowed: format != .answerTag)
         }
         let truncated = finishReason?.lowercased() == Self.truncatedFinishReason
         guard plainTextFallback, !truncated || fallbackOnTruncation else {
             return GradeResult(extracted: nil, status: .noAnswer)
         }
-        return v.grade(response: response, golds: golds, extractor: AnswerExtractor.plainTextOnly)
+        return v.judge(v.extractor.extractPlainText(response), response: response, golds: golds, boxListAllowed: true)
     }
 }
 

@@ -4,10 +4,7 @@ import Testing
 @testable import Analyses
 
 @Suite struct LargeKPassAtKTests {
-    struct Case: Sendable, CustomTestStringConvertible {
-        var n: Int, c: Int, k: Int, expected: Double
-        var testDescription: String { "n=\(n) c=\(c) k=\(k)" }
-    }
+    typealias Case = PassAtKTests.Case
 
     // 1 − C(n−c, k)/C(n, k) by hand.
     @Test(arguments: [

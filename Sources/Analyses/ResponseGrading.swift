@@ -18,23 +18,27 @@ public struct GraderSettings: Sendable, Codable, Hashable {
         self.paperParity = paperParity; self.plainTextFallback = plainTextFallback
     }
 
-    /// The extraction mode of a template (`answer-tag` → R1 tag, anything else → boxed).
-    static func mode(forExtraction extraction: String) -> ExtractionMode {
-        extraction == AnswerExtraction.answerTag.rawValue ? .answerTag : .boxed
+    /// The one extraction policy (`Grading.ExtractionPolicy.forTemplate`) for a template's `extraction`
+    /// value — the same function the training reward and the exported reward.py are built from. An
+    /// unreadable value (a hand-edited store) is graded as the boxed format, as the templates' default.
+    public func policy(extraction: String) -> ExtractionPolicy {
+        (try? ExtractionPolicy.forTemplate(extraction: extraction, paperParity: paperParity,
+                                           plainTextFallback: plainTextFallback))
+            ?? (paperParity ? .paperParity(format: .boxed)
+                            : ExtractionPolicy(format: .auto, plainTextFallback: plainTextFallback))
     }
 
-    /// The verifier for one template.
-    func verifier(extraction: String) -> AnswerVerifier {
-        let mode = Self.mode(forExtraction: extraction)
-        if paperParity { return AnswerVerifier.paperParity(mode: mode) }
-        return AnswerVerifier(extractor: AnswerExtractor(mode: .auto, plainTextFallback: plainTextFallback))
+    /// The template's own format alone, for the format rate (no fallback; nil for a template without one).
+    static func strictExtractor(extraction: String) -> AnswerExtractor? {
+        switch extraction {
+        case AnswerExtraction.answerTag.rawValue: return AnswerExtractor(mode: .answerTag, plainTextFallback: false)
+        case AnswerExtraction.none.rawValue: return nil
+        default: return AnswerExtractor(mode: .boxed, plainTextFallback: false)
+        }
     }
 
     /// The name verdicts are stored under, e.g. `auto+fallback` or `paper:answer-tag`.
-    public func graderName(extraction: String) -> String {
-        if paperParity { return "paper:" + Self.mode(forExtraction: extraction).rawValue }
-        return plainTextFallback ? "auto+fallback" : "auto"
-    }
+    public func graderName(extraction: String) -> String { policy(extraction: extraction).graderName }
 
     /// A one-line description for figure captions.
     public var summary: String {
@@ -67,9 +71,10 @@ public struct SampleGrader: Sendable {
         out.reserveCapacity(samples.count)
         for s in samples {
             let ex = extraction[s.template] ?? AnswerExtraction.boxed.rawValue
-            let result = settings.verifier(extraction: ex).grade(response: s.response, golds: golds[s.questionID] ?? [])
-            let strict = AnswerExtractor(mode: GraderSettings.mode(forExtraction: ex), plainTextFallback: false)
-            let graded = GradedSample(sample: s, grade: result, formatted: strict.extract(s.response) != nil,
+            let result = settings.policy(extraction: ex).grade(response: s.response, golds: golds[s.questionID] ?? [],
+                                                               finishReason: s.finishReason)
+            let formatted = GraderSettings.strictExtractor(extraction: ex)?.extract(s.response) != nil
+            let graded = GradedSample(sample: s, grade: result, formatted: formatted,
                                       category: .of(truncated: s.finishReason == "length", hasAnswer: result.extracted != nil,
                                                     correct: result.correct))
             out.append(graded)

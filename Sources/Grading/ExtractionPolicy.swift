@@ -40,6 +40,40 @@ public struct ExtractionPolicy: Sendable, Codable, Hashable {
         ExtractionPolicy(format: format, plainTextFallback: false)
     }
 
+    /// The policy for a template whose answer format is `extraction` (a template's `extraction` field:
+    /// `boxed`, `answer-tag` or `none`). The audit, the training reward and the exported reward.py all
+    /// build their policy here, so one template and one pair of flags always mean one rule:
+    /// - `paperParity`: the template's own format only (last `\boxed{}` or the R1 answer tag), no fallback —
+    ///   the paper's reward and the trainer's default;
+    /// - otherwise: either answer format (`.auto`), then the plain-text finals when `plainTextFallback` is on.
+    /// A template with no answer format (`none`) is read as plain text in both cases.
+    /// Throws `GradingError.unknownExtraction` for any other value, naming it.
+    public static func forTemplate(extraction: String, paperParity: Bool, plainTextFallback: Bool) throws -> ExtractionPolicy {
+        let own: ExtractionMode?
+        switch extraction {
+        case "boxed": own = .boxed
+        case "answer-tag": own = .answerTag
+        case "none": own = nil
+        default: throw GradingError.unknownExtraction(extraction)
+        }
+        if paperParity { return .paperParity(format: own) }
+        return ExtractionPolicy(format: own == nil ? nil : .auto, plainTextFallback: plainTextFallback)
+    }
+
+    /// The name verdicts are stored under: `paper:boxed`, `paper:answer-tag`, `paper:plain`, `auto`,
+    /// `auto+fallback` or `plain` (a template without a format), plus `@r<k>` when the rounding is not 6.
+    public var graderName: String {
+        let base: String
+        switch (format, plainTextFallback) {
+        case (nil, _): base = plainTextFallback ? "plain" : "paper:plain"
+        case (.auto?, true): base = "auto+fallback"
+        case (.auto?, false): base = "auto"
+        case (let f?, false): base = "paper:" + f.rawValue
+        case (let f?, true): base = f.rawValue + "+fallback"
+        }
+        return floatRounding == 6 ? base : base + "@r\(floatRounding)"
+    }
+
     /// The finish reason that marks a response cut at the token limit (OpenAI and llama.cpp spelling).
     public static let truncatedFinishReason = "length"
 
@@ -56,8 +90,10 @@ public struct ExtractionPolicy: Sendable, Codable, Hashable {
         if format != nil, let own = v.extractor.extract(response) {
             return v.judge(own, response: response, golds: golds, boxListAllowed: format != .answerTag)
         }
+        // A template without an answer format is read as plain text (there is nothing else to read);
+        // otherwise the plain text is a fallback that the policy must allow.
         let truncated = finishReason?.lowercased() == Self.truncatedFinishReason
-        guard plainTextFallback, !truncated || fallbackOnTruncation else {
+        guard plainTextFallback || format == nil, !truncated || fallbackOnTruncation else {
             return GradeResult(extracted: nil, status: .noAnswer)
         }
         return v.judge(v.extractor.extractPlainText(response), response: response, golds: golds, boxListAllowed: true)

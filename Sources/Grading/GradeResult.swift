@@ -46,6 +46,8 @@ public enum GradingError: Error, Sendable, Equatable, LocalizedError {
     case notJSONObject(line: Int)
     /// A JSONL line lacks a field it needs (or it has the wrong type).
     case missingField(line: Int, field: String)
+    /// A template's `extraction` value is none of `boxed`, `answer-tag`, `none`.
+    case unknownExtraction(String)
 
     public var errorDescription: String? {
         switch self {
@@ -53,6 +55,8 @@ public enum GradingError: Error, Sendable, Equatable, LocalizedError {
             return "line \(line): not a JSON object; each line must be one object such as {\"response\": \"…\", \"answer\": \"42\"}"
         case .missingField(let line, let field):
             return "line \(line): missing or non-string field '\(field)'; give 'response' (string) and 'answer' (string) or 'answers' (list of strings)"
+        case .unknownExtraction(let value):
+            return "unknown answer extraction '\(value)'; a template's extraction must be boxed, answer-tag or none"
         }
     }
 }

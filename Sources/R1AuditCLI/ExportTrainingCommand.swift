@@ -3,6 +3,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Grading
 import Prompts
 import Training
 
@@ -92,6 +93,9 @@ struct ExportTrainingOptions: ParsableArguments {
     var steps: Int = 500
     @Option(help: "Seed.")
     var seed: UInt64 = 0
+    @Flag(help: "Reward plain-text answers (\"The answer is 42\", a final number) when the template's format is absent, as `r1audit train --plain-text-fallback` does.")
+    var plainTextFallback = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -111,7 +115,9 @@ struct ExportTrainingOptions: ParsableArguments {
         let settings = ExportSettings(model: model, objective: obj, groupSize: groupSize, promptsPerStep: promptsPerStep,
                                       maxNewTokens: maxNewTokens, temperature: temperature, learningRate: learningRate,
                                       ppoEpochs: ppoEpochs, steps: steps, seed: seed, template: tpl.name,
-                                      extraction: tpl.extraction == .answerTag ? "answer-tag" : "boxed")
+                                      policy: try ExtractionPolicy.forTemplate(extraction: tpl.extraction.rawValue,
+                                                                               paperParity: !plainTextFallback,
+                                                                               plainTextFallback: plainTextFallback))
         let files = try TrainingExport.files(for: framework, settings: settings, prompts: prompts)
         let dir = URL(fileURLWithPath: out)
         do {

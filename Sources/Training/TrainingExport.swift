@@ -6,6 +6,7 @@
 //   verl algorithm.adv_estimator=grpo|rloo, algorithm.norm_adv_by_std_in_grpo, actor.loss_agg_mode
 
 import Foundation
+import Grading
 
 /// A target framework.
 public enum TrainingFramework: String, Sendable, Codable, CaseIterable {
@@ -36,16 +37,17 @@ public struct ExportSettings: Sendable, Codable, Hashable {
     public var seed: UInt64
     /// The template name (qwen-math, r1, none): prompts are exported already rendered.
     public var template: String
-    /// Answer extraction of the reward: "boxed" or "answer-tag".
-    public var extraction: String
+    /// Where the reward reads answers: the `ExtractionPolicy` the trainer and the audit use, embedded in
+    /// reward.py as JSON so the exported reward follows the same rule.
+    public var policy: ExtractionPolicy
 
     /// Bundles the settings.
     public init(model: String, objective: PolicyObjective, groupSize: Int, promptsPerStep: Int, maxNewTokens: Int,
                 temperature: Double, learningRate: Double, ppoEpochs: Int, steps: Int, seed: UInt64,
-                template: String, extraction: String) {
+                template: String, policy: ExtractionPolicy) {
         self.model = model; self.objective = objective; self.groupSize = groupSize; self.promptsPerStep = promptsPerStep
         self.maxNewTokens = maxNewTokens; self.temperature = temperature; self.learningRate = learningRate
-        self.ppoEpochs = ppoEpochs; self.steps = steps; self.seed = seed; self.template = template; self.extraction = extraction
+        self.ppoEpochs = ppoEpochs; self.steps = steps; self.seed = seed; self.template = template; self.policy = policy
     }
 }
 
@@ -160,35 +162,86 @@ public enum TrainingExport {
         return out
     }
 
-    /// A 1/0 reward equivalent to r1audit's verifier reward (math-verify, the paper's grader family).
+    /// A 1/0 reward that follows r1audit's `ExtractionPolicy` (embedded as JSON) with math-verify, the
+    /// paper's grader family: the template's own format first (the last closed `<answer>…</answer>`, a
+    /// `\boxed{}` inside it winning, or the last `\boxed{}`), then — only when the policy allows it and the
+    /// response was not cut at the token limit — the whole text under math-verify's default extraction.
+    /// TRL and verl do not hand a reward the finish reason; pass `truncated` (a dataset column in TRL,
+    /// `extra_info["truncated"]` in verl) to apply the truncation rule, else a response counts as finished.
     static func rewardScript(_ s: ExportSettings) -> String {
-        let extract = s.extraction == "answer-tag"
-            ? "m = re.findall(r\"<answer>(.*?)(?:</answer>|$)\", text, re.S)\n    return m[-1] if m else None"
-            : "i = text.rfind(\"\\\\boxed{\")\n    if i < 0:\n        return None\n    depth, j = 0, i + 7\n    for k in range(j, len(text)):\n        if text[k] == \"{\": depth += 1\n        elif text[k] == \"}\":\n            if depth == 0:\n                return text[j:k]\n            depth -= 1\n    return None"
-        return """
-        # Exported by r1audit: reward 1 when the final answer (\(s.extraction)) verifies against the gold, else 0.
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let policyJSON = (try? enc.encode(s.policy)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return #"""
+        # Exported by r1audit (grader \#(s.policy.graderName)): reward 1 when the final answer verifies against
+        # the gold, else 0, under the same extraction policy as `r1audit train` and the audit.
         # pip install math-verify
-        import re
+        import json
         from math_verify import parse, verify
 
-        def extract(text):
-            \(extract)
+        POLICY = json.loads('\#(policyJSON)')
 
-        def score(text, gold):
-            ans = extract(text)
-            if ans is None:
-                return 0.0
+        def last_boxed(text):
+            i = text.rfind("\boxed{")
+            if i < 0:
+                return None
+            depth, j = 0, i + 7
+            for k in range(j, len(text)):
+                if text[k] == "{":
+                    depth += 1
+                elif text[k] == "}":
+                    if depth == 0:
+                        return text[j:k]
+                    depth -= 1
+            return None
+
+        def answer_tag(text):
+            close = text.rfind("</answer>")
+            if close < 0:
+                return None
+            start = text.rfind("<answer>", 0, close)
+            if start < 0:
+                return None
+            inner = text[start + 8:close]
+            boxed = last_boxed(inner)
+            return boxed if boxed is not None else inner
+
+        def own_format(text):
+            fmt = POLICY.get("format")
+            if fmt == "boxed":
+                return last_boxed(text)
+            if fmt == "answer-tag":
+                return answer_tag(text)
+            if fmt == "auto":
+                tag = answer_tag(text)
+                return tag if tag is not None else last_boxed(text)
+            return None
+
+        def _verify(gold, pred):
             try:
-                return 1.0 if verify(parse("$" + str(gold) + "$"), parse("$" + ans + "$")) else 0.0
+                g = parse("$" + str(gold) + "$") or parse(str(gold))
+                return bool(pred) and verify(g, pred, float_rounding=POLICY.get("floatRounding", 6))
             except Exception:
-                return 0.0
+                return False
 
-        def reward_func(completions, answer, **kwargs):   # TRL
-            return [score(c if isinstance(c, str) else c[-1]["content"], a) for c, a in zip(completions, answer)]
+        def score(text, gold, truncated=False):
+            ans = own_format(text) if POLICY.get("format") else None
+            if ans is not None:
+                pred = parse("$" + ans + "$") or parse(ans)
+                return 1.0 if _verify(gold, pred) else 0.0
+            fallback = POLICY.get("plainTextFallback") or not POLICY.get("format")
+            if not fallback or (truncated and not POLICY.get("fallbackOnTruncation")):
+                return 0.0
+            return 1.0 if _verify(gold, parse(text)) else 0.0
+
+        def reward_func(completions, answer, truncated=None, **kwargs):   # TRL
+            flags = truncated or [False] * len(completions)
+            return [score(c if isinstance(c, str) else c[-1]["content"], a, bool(t))
+                    for c, a, t in zip(completions, answer, flags)]
 
         def compute_score(data_source, solution_str, ground_truth, extra_info=None):   # verl
-            return score(solution_str, ground_truth)
-        """
+            return score(solution_str, ground_truth, bool((extra_info or {}).get("truncated", False)))
+        """#
     }
 }
 

@@ -70,7 +70,10 @@ public enum TrainingSession {
         let sampler = BackendRolloutSampler { _, weights in
             try LocalBackend(configuration: decoder, weights: weights, tokenizer: tokenizer, threads: threads, modelName: "policy")
         }
-        let mode: ExtractionMode = tpl.extraction == .answerTag ? .answerTag : (tpl.extraction == .boxed ? .boxed : .auto)
+        // The paper's reward (the template's own format only) unless the plain-text fallback is asked for;
+        // the audit's `--paper-parity` and the exported reward.py build the same policy from the same call.
+        let rewardPolicy = try ExtractionPolicy.forTemplate(extraction: tpl.extraction.rawValue, paperParity: !setup.plainTextFallback,
+                                                      plainTextFallback: setup.plainTextFallback)
         try FileManager.default.createDirectory(at: setup.runDirectory, withIntermediateDirectories: true)
         let db = try RunDatabase(url: setup.runDirectory.appendingPathComponent(RunDatabase.fileName), create: true)
         var generated: [String: Data] = [:]
@@ -85,7 +88,7 @@ public enum TrainingSession {
         if !resume { try refuseExistingRun(database: db, checkpoints: store, directory: setup.runDirectory) }
         try db.setConfig("train", value: cfg)
         let trainer = try Trainer(configuration: cfg, prompts: train, evalPrompts: eval, sampler: sampler,
-                                  reward: VerifierReward(verifier: AnswerVerifier(extractor: AnswerExtractor(mode: mode, plainTextFallback: setup.plainTextFallback))),
+                                  reward: VerifierReward(policy: rewardPolicy),
                                   checkpoints: store)
         return try await trainer.run(model: policy, resume: resume, onStep: { m in
             try db.putMetrics(m.namedValues.map { StoredMetric(name: "train/" + $0.0, step: m.step, value: $0.1) })

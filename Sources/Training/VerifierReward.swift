@@ -1,17 +1,20 @@
 // The RL reward of the math tasks: 1 for a verified-correct answer, 0 otherwise (the paper's
-// rule-based reward, §3, with no format reward), from Grading's `AnswerVerifier`.
+// rule-based reward, §3, with no format reward), graded under Grading's `ExtractionPolicy` — the same
+// policy type the audit grades with and the exported reward.py embeds, so the three agree.
 
 import Grading
 
 /// 1/0 from the math verifier against the prompt's gold answers.
 public struct VerifierReward: RewardFunction {
-    /// The verifier.
-    public let verifier: AnswerVerifier
-    /// Wraps a verifier (e.g. `AnswerVerifier.paperParity(mode: .boxed)`).
-    public init(verifier: AnswerVerifier) { self.verifier = verifier }
+    /// Where answers are read and when the plain-text fallback may give credit.
+    public let policy: ExtractionPolicy
+    /// Wraps a policy (e.g. `ExtractionPolicy.forTemplate(extraction: "boxed", paperParity: true, plainTextFallback: false)`).
+    public init(policy: ExtractionPolicy) { self.policy = policy }
 
     public func score(prompt: TrainingPrompt, response: SampledResponse) -> RewardOutcome {
-        let g = verifier.grade(response: response.text, golds: prompt.golds)
+        // The sampler's truncation flag is the policy's `length` finish reason.
+        let g = policy.grade(response: response.text, golds: prompt.golds,
+                             finishReason: response.truncated ? ExtractionPolicy.truncatedFinishReason : "stop")
         switch g.status {
         case .correct: return RewardOutcome(reward: 1, status: .correct)
         case .incorrect: return RewardOutcome(reward: 0, status: .incorrect)

@@ -69,4 +69,38 @@ struct ExtractionPolicyTests {
         #expect(R1Format.isStrict(response) == strict)
         #expect(R1Format.isLenient(response) == lenient)
     }
+
+    /// One call builds the audit's, the trainer's and the export's policy: the mapping of a template's
+    /// `extraction` value and the two flags, and the grader name the verdicts are stored under.
+    @Test(arguments: [
+        ("boxed", true, false, ExtractionMode?.some(.boxed), false, "paper:boxed"),
+        ("answer-tag", true, false, ExtractionMode?.some(.answerTag), false, "paper:answer-tag"),
+        ("none", true, false, ExtractionMode?.none, false, "paper:plain"),
+        ("boxed", false, true, ExtractionMode?.some(.auto), true, "auto+fallback"),
+        ("answer-tag", false, false, ExtractionMode?.some(.auto), false, "auto"),
+        ("none", false, true, ExtractionMode?.none, true, "plain"),
+    ])
+    func forTemplate(_ extraction: String, _ paper: Bool, _ fallback: Bool, _ format: ExtractionMode?,
+                     _ expectFallback: Bool, _ name: String) throws {
+        let p = try ExtractionPolicy.forTemplate(extraction: extraction, paperParity: paper, plainTextFallback: fallback)
+        #expect(p.format == format)
+        #expect(p.plainTextFallback == expectFallback)
+        #expect(p.graderName == name)
+    }
+
+    @Test func unknownExtractionIsNamed() {
+        #expect(throws: GradingError.unknownExtraction("latex")) {
+            try ExtractionPolicy.forTemplate(extraction: "latex", paperParity: false, plainTextFallback: true)
+        }
+    }
+
+    /// A template without an answer format is read as plain text even under the paper's rule (there is
+    /// nothing else to read), and the truncation rule still holds.
+    @Test func templateWithoutFormatReadsPlainText() throws {
+        let p = try ExtractionPolicy.forTemplate(extraction: "none", paperParity: true, plainTextFallback: false)
+        #expect(p.grade(response: "So the answer is 12.", golds: ["12"], finishReason: "stop").correct)
+        #expect(p.grade(response: "So far we have 12 and then", golds: ["12"], finishReason: "length").status == .noAnswer)
+        let boxedPaper = try ExtractionPolicy.forTemplate(extraction: "boxed", paperParity: true, plainTextFallback: false)
+        #expect(boxedPaper.grade(response: "So the answer is 12.", golds: ["12"], finishReason: "stop").status == .noAnswer)
+    }
 }

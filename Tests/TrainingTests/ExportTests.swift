@@ -3,13 +3,14 @@
 import Foundation
 import Testing
 @testable import Training
+import Grading
 
 @Suite struct ExportTests {
     static let prompts = [TrainingPrompt(id: "q1", text: "What is 1+1? Put the answer in \\boxed{}.", golds: ["2"])]
     static func settings(_ preset: ObjectivePreset) -> ExportSettings {
         ExportSettings(model: "Qwen/Qwen2.5-Math-1.5B", objective: PolicyObjective(preset: preset, maxNewTokens: 3000),
                        groupSize: 8, promptsPerStep: 128, maxNewTokens: 3000, temperature: 1, learningRate: 1e-6,
-                       ppoEpochs: 1, steps: 10, seed: 1, template: "qwen-math", extraction: "boxed")
+                       ppoEpochs: 1, steps: 10, seed: 1, template: "qwen-math", policy: .paperParity(format: .boxed))
     }
 
     @Test func drGRPOMapsToEachFramework() throws {

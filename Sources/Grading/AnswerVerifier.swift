@@ -103,8 +103,22 @@ public struct AnswerVerifier: Sendable {
 
     /// Whole-string normalisation before tokenising: `$`, spacing, degree marks, thousands separators.
     static func prepare(_ s: String) -> String {
-        dropTrailingUnit(LatexTokenizer.normalizeWhole(s))
+        // Trailing unit words (`90 square inches`), then a whole number word (`seven`).
+        let t = dropTrailingUnit((LatexTokenizer.normalizeWhole(s).replacingOccurrences(of: " per cent", with: " percent")))
+        return numberWords[t.lowercased()] ?? t
     }
+
+    /// A whole answer written as an English number word (`seven`, `Twelve`, `twenty`).
+    static let numberWords: [String: String] = {
+        let ones = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+        let tens = ["twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90]
+        var m: [String: String] = [:]
+        for (i, w) in ones.enumerated() { m[w] = String(i) }
+        for (w, v) in tens { m[w] = String(v) }
+        m["hundred"] = "100"; m["thousand"] = "1000"
+        return m
+    }()
 
     /// Plain unit words written after a number without `\text{}` (`4.4677 \times 10^{14} Hz`, `12 cm`).
     static let unitWords: Set<String> = [
@@ -113,6 +127,7 @@ public struct AnswerVerifier: Sendable {
         "kw", "pa", "kpa", "ml", "inch", "inches", "feet", "foot", "ft", "yards",
         "miles", "mph", "degrees", "degree", "dollars", "cents", "units", "hours", "hour", "minutes", "minute",
         "seconds", "second", "days", "day", "weeks", "years", "meters", "metres", "grams", "liters", "litres",
+        "pounds", "pound", "ounces", "percent", "square", "cubic",
     ]
 
     /// Removes one trailing unit word when a digit or `}` comes right before it (a space between is fine).
@@ -122,8 +137,10 @@ public struct AnswerVerifier: Sendable {
         while start > s.startIndex, s[s.index(before: start)].isLetter { start = s.index(before: start) }
         guard unitWords.contains(s[start...].lowercased()) else { return s }
         let head = ByteText.trim(s[..<start])
-        guard let end = head.last, end.isASCIIDigit || end == "}" else { return s }
-        return head
+        guard let end = head.last else { return s }
+        if end.isASCIIDigit || end == "}" { return head }
+        let inner = dropTrailingUnit(head)  // `90 square inches`: a unit word before the unit word
+        return inner != head ? inner : s
     }
 
     static let choiceJunk = ByteText.Rewriter(["\\textbf", "\\text", "\\mathrm", "{", "}", "(", ")", " ", "$"].map { ($0, "") })

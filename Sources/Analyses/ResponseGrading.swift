@@ -18,23 +18,17 @@ public struct GraderSettings: Sendable, Codable, Hashable {
         self.paperParity = paperParity; self.plainTextFallback = plainTextFallback
     }
 
-    /// The one extraction policy (`Grading.ExtractionPolicy.forTemplate`) for a template's `extraction`
-    /// value — the same function the training reward and the exported reward.py are built from. An
-    /// unreadable value (a hand-edited store) is graded as the boxed format, as the templates' default.
-    public func policy(extraction: String) -> ExtractionPolicy {
-        (try? ExtractionPolicy.forTemplate(extraction: extraction, paperParity: paperParity,
-                                           plainTextFallback: plainTextFallback))
-            ?? (paperParity ? .paperParity(format: .boxed)
-                            : ExtractionPolicy(format: .auto, plainTextFallback: plainTextFallback))
+    /// A template's own answer format from its stored `extraction` value; an unreadable value (a
+    /// hand-edited store) is graded as the boxed format, the templates' default.
+    static func templateFormat(extraction: String) -> ExtractionMode? {
+        (try? ExtractionPolicy.templateFormat(extraction: extraction)) ?? .boxed
     }
 
-    /// The template's own format alone, for the format rate (no fallback; nil for a template without one).
-    static func strictExtractor(extraction: String) -> AnswerExtractor? {
-        switch extraction {
-        case AnswerExtraction.answerTag.rawValue: return AnswerExtractor(mode: .answerTag, plainTextFallback: false)
-        case AnswerExtraction.none.rawValue: return nil
-        default: return AnswerExtractor(mode: .boxed, plainTextFallback: false)
-        }
+    /// The one extraction policy (`Grading.ExtractionPolicy.forTemplate`) for a template's `extraction`
+    /// value — the same function the training reward and the exported reward.py are built from.
+    public func policy(extraction: String) -> ExtractionPolicy {
+        ExtractionPolicy.forTemplate(format: Self.templateFormat(extraction: extraction), paperParity: paperParity,
+                                     plainTextFallback: plainTextFallback)
     }
 
     /// The name verdicts are stored under, e.g. `auto+fallback` or `paper:answer-tag`.
@@ -69,17 +63,22 @@ public struct SampleGrader: Sendable {
         let extraction = Dictionary(try database.prompts().map { ($0.template, $0.extraction) }, uniquingKeysWith: { a, _ in a })
         var out = [GradedSample](), verdicts = [StoredVerdict]()
         out.reserveCapacity(samples.count)
+        // One grading policy and one format-only policy (the format rate's) per extraction value.
+        var policies: [String: (grade: ExtractionPolicy, format: ExtractionPolicy, name: String)] = [:]
         for s in samples {
             let ex = extraction[s.template] ?? AnswerExtraction.boxed.rawValue
-            let result = settings.policy(extraction: ex).grade(response: s.response, golds: golds[s.questionID] ?? [],
-                                                               finishReason: s.finishReason)
-            let formatted = GraderSettings.strictExtractor(extraction: ex)?.extract(s.response) != nil
-            let graded = GradedSample(sample: s, grade: result, formatted: formatted,
+            let p = policies[ex] ?? {
+                let grade = settings.policy(extraction: ex)
+                return (grade, .paperParity(format: GraderSettings.templateFormat(extraction: ex)), grade.graderName)
+            }()
+            policies[ex] = p
+            let result = p.grade.grade(response: s.response, golds: golds[s.questionID] ?? [], finishReason: s.finishReason)
+            let graded = GradedSample(sample: s, grade: result, formatted: p.format.hasOwnFormat(s.response),
                                       category: .of(truncated: s.finishReason == "length", hasAnswer: result.extracted != nil,
                                                     correct: result.correct))
             out.append(graded)
             if let id = s.id {
-                verdicts.append(StoredVerdict(sampleID: id, grader: settings.graderName(extraction: ex),
+                verdicts.append(StoredVerdict(sampleID: id, grader: p.name,
                                               extracted: result.extracted, status: result.status.rawValue))
             }
         }

@@ -49,15 +49,30 @@ public struct ExtractionPolicy: Sendable, Codable, Hashable {
     /// A template with no answer format (`none`) is read as plain text in both cases.
     /// Throws `GradingError.unknownExtraction` for any other value, naming it.
     public static func forTemplate(extraction: String, paperParity: Bool, plainTextFallback: Bool) throws -> ExtractionPolicy {
-        let own: ExtractionMode?
-        switch extraction {
-        case "boxed": own = .boxed
-        case "answer-tag": own = .answerTag
-        case "none": own = nil
-        default: throw GradingError.unknownExtraction(extraction)
-        }
+        forTemplate(format: try templateFormat(extraction: extraction), paperParity: paperParity,
+                    plainTextFallback: plainTextFallback)
+    }
+
+    /// The same policy from the template's own format (`templateFormat(extraction:)`).
+    public static func forTemplate(format own: ExtractionMode?, paperParity: Bool, plainTextFallback: Bool) -> ExtractionPolicy {
         if paperParity { return .paperParity(format: own) }
         return ExtractionPolicy(format: own == nil ? nil : .auto, plainTextFallback: plainTextFallback)
+    }
+
+    /// A template's own answer format from its `extraction` field: `boxed`, `answer-tag`, or nil for
+    /// `none` (no format). Throws `GradingError.unknownExtraction` for any other value.
+    public static func templateFormat(extraction: String) throws -> ExtractionMode? {
+        switch extraction {
+        case "boxed": return .boxed
+        case "answer-tag": return .answerTag
+        case "none": return nil
+        default: throw GradingError.unknownExtraction(extraction)
+        }
+    }
+
+    /// Whether `response` holds the policy's own answer format (no fallback): the format rate's test.
+    public func hasOwnFormat(_ response: String) -> Bool {
+        format != nil && verifier.extractor.extract(response) != nil
     }
 
     /// The name verdicts are stored under: `paper:boxed`, `paper:answer-tag`, `paper:plain`, `auto`,

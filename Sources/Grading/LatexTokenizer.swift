@@ -158,6 +158,7 @@ enum LatexTokenizer {
         ("^{\\circ}", ""), ("^\\circ", ""), ("^{ \\circ }", ""), ("^{\\circ }", ""), ("^{\\degree}", ""),
         ("\\circ", ""), ("\\degree", ""), ("°", ""),
         (",\\! ", ","), ("\\!", ""), ("\\,", ""), ("\\;", ""), ("\\$", ""), ("$", ""), ("{,}", ","),
+        (" per cent", " percent"),
     ])
 
     static func normalizeWhole(_ raw: String) -> String {

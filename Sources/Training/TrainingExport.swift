@@ -56,7 +56,7 @@ public enum TrainingExport {
     /// The files for `framework`, with prompts already rendered through the template.
     public static func files(for framework: TrainingFramework, settings s: ExportSettings,
                              prompts: [TrainingPrompt]) throws -> [String: String] {
-        var out: [String: String] = ["reward.py": rewardScript(s)]
+        var out: [String: String] = ["reward.py": try rewardScript(s)]
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         func jsonl(_ rows: [[String: AnyEncodable]]) throws -> String {
@@ -168,10 +168,10 @@ public enum TrainingExport {
     /// response was not cut at the token limit — the whole text under math-verify's default extraction.
     /// TRL and verl do not hand a reward the finish reason; pass `truncated` (a dataset column in TRL,
     /// `extra_info["truncated"]` in verl) to apply the truncation rule, else a response counts as finished.
-    static func rewardScript(_ s: ExportSettings) -> String {
+    static func rewardScript(_ s: ExportSettings) throws -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
-        let policyJSON = (try? enc.encode(s.policy)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let policyJSON = String(decoding: try enc.encode(s.policy), as: UTF8.self)
         return #"""
         # Exported by r1audit (grader \#(s.policy.graderName)): reward 1 when the final answer verifies against
         # the gold, else 0, under the same extraction policy as `r1audit train` and the audit.

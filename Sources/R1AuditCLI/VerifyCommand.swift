@@ -45,8 +45,8 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Fall back to \"The answer is …\", \"#### …\" or the last number when the mode's format is absent.")
     var fallback = true
 
-    @Option(help: "Relative tolerance for answers written with decimals.")
-    var tolerance = 1e-4
+    @Option(help: "Compare answers written with decimals within this relative tolerance instead of rounding both to 6 decimal places (Math-Verify's float_rounding, the rule the audit and the training reward use).")
+    var tolerance: Double?
 
     @OptionGroup var format: OutputOptions
 
@@ -56,7 +56,7 @@ struct VerifyCommand: AsyncParsableCommand {
         if input == nil && !single { throw ValidationError("Give --input FILE.jsonl, or --gold X --answer Y to check one pair.") }
         if single && (gold.isEmpty || answer == nil) { throw ValidationError("A single check needs both --gold and --answer.") }
         if outputPath != nil && input == nil { throw ValidationError("--output applies to --input only.") }
-        guard tolerance >= 0, tolerance < 1 else { throw ValidationError("--tolerance must be in [0, 1).") }
+        if let tolerance, !(tolerance >= 0 && tolerance < 1) { throw ValidationError("--tolerance must be in [0, 1).") }
     }
 
     /// The result of a single check, as printed with --json.
@@ -69,8 +69,10 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let verifier = AnswerVerifier(extractor: AnswerExtractor(mode: mode, plainTextFallback: fallback),
-                                      relativeTolerance: tolerance)
+        let extractor = AnswerExtractor(mode: mode, plainTextFallback: fallback)
+        // By default the audit's rule (ExtractionPolicy's floatRounding, 6 places), so `verify` reproduces its verdicts.
+        let verifier = tolerance.map { AnswerVerifier(extractor: extractor, relativeTolerance: $0) }
+            ?? AnswerVerifier(extractor: extractor, floatRounding: ExtractionPolicy(format: mode).floatRounding)
         if let answer {
             let r = verifier.grade(answer: answer, golds: gold)
             try format.emit(PairReport(golds: gold, answer: answer, extracted: r.extracted, status: r.status.rawValue, correct: r.correct)) {

@@ -164,7 +164,7 @@ public enum TrainingExport {
 
     /// A 1/0 reward that follows r1audit's `ExtractionPolicy` (embedded as JSON) with math-verify, the
     /// paper's grader family: the template's own format first (the last closed `<answer>…</answer>`, a
-    /// `\boxed{}` inside it winning, or the last `\boxed{}`), then — only when the policy allows it and the
+    /// `\boxed{}` inside it winning, or the last `\boxed{}`; for `.auto` the last `\boxed{}` first), then — only when the policy allows it and the
     /// response was not cut at the token limit — the whole text under math-verify's default extraction.
     /// TRL and verl do not hand a reward the finish reason; pass `truncated` (a dataset column in TRL,
     /// `extra_info["truncated"]` in verl) to apply the truncation rule, else a response counts as finished.
@@ -182,7 +182,7 @@ public enum TrainingExport {
         POLICY = json.loads('\#(policyJSON)')
 
         def last_boxed(text):
-            i = text.rfind("\boxed{")
+            i = text.rfind("\\boxed{")
             if i < 0:
                 return None
             depth, j = 0, i + 7
@@ -200,39 +200,43 @@ public enum TrainingExport {
             if close < 0:
                 return None
             start = text.rfind("<answer>", 0, close)
-            if start < 0:
-                return None
-            inner = text[start + 8:close]
-            boxed = last_boxed(inner)
-            return boxed if boxed is not None else inner
+            return None if start < 0 else text[start + 8:close]
 
         def own_format(text):
+            # Returns (answer, is_latex): a \boxed{} content is LaTeX; an <answer> span may be prose
+            # ("Ellen has 15 balls"), read by math-verify's default extraction as r1audit's AnswerSpan does.
             fmt = POLICY.get("format")
-            if fmt == "boxed":
-                return last_boxed(text)
-            if fmt == "answer-tag":
-                return answer_tag(text)
-            if fmt == "auto":
+            boxed = last_boxed(text) if fmt in ("boxed", "auto") else None
+            if boxed is not None:
+                return boxed, True
+            if fmt in ("answer-tag", "auto"):
                 tag = answer_tag(text)
-                return tag if tag is not None else last_boxed(text)
-            return None
+                if tag is not None:
+                    inner = last_boxed(tag)
+                    return (inner, True) if inner is not None else (tag, False)
+            return None, False
+
+        def _parse(s, is_latex):
+            try:
+                return parse("$" + s + "$") if is_latex else (parse(s) or parse("$" + s + "$"))
+            except Exception:
+                return []
 
         def _verify(gold, pred):
             try:
-                g = parse("$" + str(gold) + "$") or parse(str(gold))
+                g = _parse(str(gold), True) or _parse(str(gold), False)
                 return bool(pred) and verify(g, pred, float_rounding=POLICY.get("floatRounding", 6))
             except Exception:
                 return False
 
         def score(text, gold, truncated=False):
-            ans = own_format(text) if POLICY.get("format") else None
+            ans, is_latex = own_format(text)
             if ans is not None:
-                pred = parse("$" + ans + "$") or parse(ans)
-                return 1.0 if _verify(gold, pred) else 0.0
+                return 1.0 if _verify(gold, _parse(ans, is_latex)) else 0.0
             fallback = POLICY.get("plainTextFallback") or not POLICY.get("format")
             if not fallback or (truncated and not POLICY.get("fallbackOnTruncation")):
                 return 0.0
-            return 1.0 if _verify(gold, parse(text)) else 0.0
+            return 1.0 if _verify(gold, _parse(text, False)) else 0.0
 
         def reward_func(completions, answer, truncated=None, **kwargs):   # TRL
             flags = truncated or [False] * len(completions)

@@ -16,6 +16,8 @@ public enum AnalysesError: Error, Sendable, Equatable, LocalizedError {
     case storedResult(key: String, reason: String)
     /// The judge backend's stream ended without a reply for one item.
     case judgeIncomplete(kind: String, index: Int, judge: String)
+    /// The backend's stream ended without a completion for one request of an analysis.
+    case backendIncomplete(analysis: String, index: Int, model: String)
 
     public var errorDescription: String? {
         switch self {
@@ -31,6 +33,8 @@ public enum AnalysesError: Error, Sendable, Equatable, LocalizedError {
             return "stored result '\(key)' could not be decoded (\(reason)). Re-run the analysis with a new --run name."
         case let .judgeIncomplete(kind, index, judge):
             return "judge \(judge) returned no \(kind) reply for item \(index). Check the judge endpoint, then rerun (replies so far are cached)."
+        case let .backendIncomplete(analysis, index, model):
+            return "\(model) returned no completion for \(analysis) request \(index). Check the backend (endpoint reachable, model loaded), then rerun."
         }
     }
 }

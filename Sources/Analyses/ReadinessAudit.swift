@@ -115,11 +115,13 @@ public struct Readiness: Sendable {
                                                 backend: backend, progress: progress)
         }
         let last = curve.points.last
-        let verdict = ReadinessVerdict(ReadinessInputs(
+        var inputs = ReadinessInputs(
             template: chosen, answerRate: answerRate.estimate, questionsKept: kept.count, questionsTotal: counts.count,
             zeroSignalShare: zeroKept ?? 1, passAt1: curve.points.first?.passAtK.estimate ?? 0,
             passAtK: last?.passAtK.estimate ?? 0, k: last?.k ?? 1, guessingBaseline: baseline?.last,
-            formatGap: headroom.formatGap, contamination: contamination?.level))
+            formatGap: headroom.formatGap, contamination: contamination?.level)
+        inputs.templateRule = template == nil ? "the run's template with the most samples" : "given with --template"
+        let verdict = ReadinessVerdict(inputs)
         let result = ReadinessResult(
             template: chosen, temperature: temp, grader: grader.graderName(extraction: extraction[chosen] ?? "boxed"),
             questions: counts.count, samplesPerQuestion: counts.map(\.n).min() ?? 0, passAtK: curve,

@@ -23,6 +23,8 @@ public struct ReadinessInputs: Sendable, Codable, Hashable {
     /// accuracy − strict-format accuracy of the chosen template.
     public var formatGap: Double?
     public var contamination: ContaminationLevel?
+    /// How the template was chosen, in words.
+    public var templateRule = "the template the run's samples were read from"
 
     public init(template: String, answerRate: Double, questionsKept: Int, questionsTotal: Int, zeroSignalShare: Double?,
                 passAt1: Double, passAtK: Double, k: Int, guessingBaseline: Double?, formatGap: Double?,
@@ -65,7 +67,7 @@ public struct ReadinessVerdict: Sendable, Codable, Hashable {
         func pct(_ v: Double) -> String { String(format: "%.1f%%", 100 * v) }
         let headroom = x.passAtK - x.passAt1
         let signalShare = x.zeroSignalShare.map { 1 - $0 }
-        var signal = RLSignal.yes, why = "none of the rules below fired"
+        var signal = RLSignal.yes, why = "no rule for none or weak fired"
         if x.questionsKept == 0 {
             signal = .none; why = "no training question has a correct sample"
         } else if x.answerRate < Self.minimumAnswerRate {
@@ -86,7 +88,7 @@ public struct ReadinessVerdict: Sendable, Codable, Hashable {
             VerdictPart(name: "RL signal", value: signal.rawValue,
                         figure: "answer rate \(pct(x.answerRate)); groups with signal \(signalShare.map(pct) ?? "not forecast"); pass@1 \(pct(x.passAt1)), pass@\(x.k) \(pct(x.passAtK))" + (x.guessingBaseline.map { "; guesser \(pct($0))" } ?? ""),
                         rule: why),
-            VerdictPart(name: "template", value: x.template, figure: "answer rate \(pct(x.answerRate))", rule: "the audit's best template"),
+            VerdictPart(name: "template", value: x.template, figure: "answer rate \(pct(x.answerRate))", rule: x.templateRule),
             VerdictPart(name: "questions kept", value: "\(x.questionsKept) of \(x.questionsTotal)",
                         figure: "\(x.questionsTotal - x.questionsKept) dropped", rule: "questions with no correct sample (and always-correct ones unless kept) are dropped"),
             VerdictPart(name: "contamination", value: contamination, figure: contamination,

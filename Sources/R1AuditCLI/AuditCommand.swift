@@ -14,7 +14,7 @@ extension AnalysesError: BadInputError {
     public var isBadInput: Bool {
         switch self {
         case .invalidArgument, .keywordFile, .datasetMissing, .noQuestions: return true
-        case .storedResult, .judgeIncomplete: return false
+        case .storedResult, .judgeIncomplete, .backendIncomplete: return false
         }
     }
 }

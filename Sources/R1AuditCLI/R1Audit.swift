@@ -26,6 +26,7 @@ public struct R1Audit: AsyncParsableCommand {
             AnswerabilityCommand.self,
             ExploreCommand.self,
             EvaluateCommand.self,
+            ReadinessCommand.self,
             ReflectionCommand.self,
             TokenizeCommand.self,
             ServeCommand.self,

@@ -63,7 +63,7 @@ struct CompareCommand: AsyncParsableCommand {
     func run() async throws {
         let reports = try runs.map { arg -> (run: String, document: ReportDocument) in
             let (name, url) = store(arg)
-            let database = try RunDatabase(url: url, create: false)
+            let database = try RunDatabase(url: url, readOnly: true)
             return (name, try ReportBuilder.build(database: database, runName: name, samplesPerCategory: samples))
         }
         let document = ReportComparison.merge(reports)

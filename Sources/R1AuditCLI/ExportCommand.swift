@@ -49,7 +49,7 @@ struct ExportCommand: AsyncParsableCommand {
         if output.json && outputFile == nil {
             throw ValidationError("--json prints a summary, so it needs --output-file for the lines themselves.")
         }
-        let db = try runOptions.open(create: false)
+        let db = try runOptions.openReadOnly()
         let summary: ExportSummary
         if let outputFile {
             guard FileManager.default.createFile(atPath: outputFile, contents: nil),

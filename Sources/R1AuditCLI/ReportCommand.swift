@@ -64,7 +64,7 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         var options = runOptions
         if let runName { options.run = runName }
-        let database = try options.open(create: false)
+        let database = try options.openReadOnly()
         let document = try ReportBuilder.build(database: database, runName: options.run, samplesPerCategory: samples)
         let directory = outputDir.map { URL(fileURLWithPath: $0) } ?? options.runDirectory
         let files = try ReportFiles.write(document, to: directory, templates: ReportTemplates.load(directory: templates))

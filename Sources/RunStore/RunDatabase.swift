@@ -17,15 +17,35 @@ public final class RunDatabase: Sendable {
 
     /// The database file.
     public let path: String
-    let pool: DatabasePool
+    /// A `DatabasePool` (WAL, concurrent reads) for read-write opens; a read-only `DatabaseQueue` for
+    /// read-only ones, which can never write to the file.
+    let pool: any DatabaseWriter
+    /// Opened with `readOnly`: every write is refused by SQLite and the file stays byte-identical.
+    public let isReadOnly: Bool
 
-    /// Opens (or, with `create`, creates) the store at `url`.
+    /// Opens (or, with `create`, creates) the store at `url`. With `readOnly` (the commands that only read:
+    /// `export`, `report`, `compare`, `readiness` without a probe) the store must exist and is opened by a
+    /// read-only SQLite connection, so reading never modifies it (no WAL checkpoint, no header rewrite).
     /// - Throws: `RunStoreError.corrupt`, `.foreignDatabase`, `.versionMismatch` (file left untouched),
-    ///   `.missing` when the file does not exist and `create` is false.
-    public init(url: URL, create: Bool = true) throws {
+    ///   `.missing` when the file does not exist and `create` is false (or `readOnly` is set).
+    public init(url: URL, create: Bool = true, readOnly: Bool = false) throws {
         let path = url.path
         self.path = path
+        self.isReadOnly = readOnly
         let fm = FileManager.default
+        if readOnly {
+            guard fm.fileExists(atPath: path) else { throw RunStoreError.missing(path: path) }
+            guard try Self.checkExisting(path: path) == .runStore else {
+                throw RunStoreError.corrupt(path: path, reason: "an empty SQLite file, not a run store")
+            }
+            var config = Configuration()
+            config.readonly = true
+            config.busyMode = .timeout(30)
+            do { pool = try DatabaseQueue(path: path, configuration: config) } catch {
+                throw RunStoreError.corrupt(path: path, reason: Self.describe(error))
+            }
+            return
+        }
         let exists = fm.fileExists(atPath: path)
         let size = (try? fm.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         if !exists && !create { throw RunStoreError.missing(path: path) }
@@ -39,7 +59,7 @@ public final class RunDatabase: Sendable {
         }
         var config = Configuration()
         config.busyMode = .timeout(30)
-        do { pool = try DatabasePool(path: path, configuration: config) } catch {
+        do { pool = try DatabasePool(path: path, configuration: config) as any DatabaseWriter } catch {
             throw RunStoreError.corrupt(path: path, reason: Self.describe(error))
         }
         if isNew {
@@ -120,18 +140,30 @@ public final class RunDatabase: Sendable {
 
     // MARK: Access helpers
 
-    /// Runs `body` in one write transaction; errors become `RunStoreError.database`.
+    /// Runs `body` in one write transaction; errors become `RunStoreError.database` (`.corrupt` when SQLite
+    /// finds the file damaged, which the CLI reports as bad input, exit 2).
     func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) throws -> T {
+        if isReadOnly {
+            throw RunStoreError.database(path: path, operation: operation, message: "the store was opened read-only")
+        }
         do { return try pool.write(body) } catch let e as RunStoreError { throw e } catch {
-            throw RunStoreError.database(path: path, operation: operation, message: Self.describe(error))
+            throw classify(error, operation: operation)
         }
     }
 
-    /// Runs `body` in one read transaction; errors become `RunStoreError.database`.
+    /// Runs `body` in one read transaction; errors become `RunStoreError.database` (or `.corrupt`).
     func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch let e as RunStoreError { throw e } catch {
-            throw RunStoreError.database(path: path, operation: operation, message: Self.describe(error))
+            throw classify(error, operation: operation)
         }
+    }
+
+    /// SQLITE_CORRUPT and SQLITE_NOTADB mean damage inside the file, found only when a page is read.
+    func classify(_ error: any Error, operation: String) -> RunStoreError {
+        if let e = error as? DatabaseError, [ResultCode.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(e.resultCode.primaryResultCode) {
+            return .corrupt(path: path, reason: "\(operation): \(Self.describe(error))")
+        }
+        return .database(path: path, operation: operation, message: Self.describe(error))
     }
 
     static func describe(_ error: any Error) -> String {

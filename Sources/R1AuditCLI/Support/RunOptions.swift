@@ -31,4 +31,9 @@ public struct RunOptions: ParsableArguments, Sendable {
     public func open(create: Bool = true) throws -> RunDatabase {
         try RunDatabase(url: storeURL, create: create)
     }
+
+    /// Opens the run's store for reading only (export, report): the file is never modified.
+    public func openReadOnly() throws -> RunDatabase {
+        try RunDatabase(url: storeURL, readOnly: true)
+    }
 }

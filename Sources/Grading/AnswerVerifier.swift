@@ -127,7 +127,7 @@ public struct AnswerVerifier: Sendable {
         "kw", "pa", "kpa", "ml", "inch", "inches", "feet", "foot", "ft", "yards",
         "miles", "mph", "degrees", "degree", "dollars", "cents", "units", "hours", "hour", "minutes", "minute",
         "seconds", "second", "days", "day", "weeks", "years", "meters", "metres", "grams", "liters", "litres",
-        "pounds", "pound", "ounces", "percent", "square", "cubic",
+        "pounds", "pound", "ounces", "percent", "percentage", "pct", "square", "cubic",
     ]
 
     /// Removes one trailing unit word when a digit or `}` comes right before it (a space between is fine).

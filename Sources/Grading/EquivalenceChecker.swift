@@ -44,20 +44,27 @@ struct EquivalenceChecker {
         compare(Self.expandPlusMinus(answer), Self.expandPlusMinus(gold))
     }
 
-    private mutating func compare(_ a: MathNode, _ g: MathNode) -> Bool {
+    mutating func compare(_ a: MathNode, _ g: MathNode) -> Bool {
         budget -= 1
         guard budget > 0 else { return false }
         switch (a, g) {
         case (.list(let x), _) where x.count == 1: return compare(x[0], g)
         case (_, .list(let y)) where y.count == 1: return compare(a, y[0])
-        case (.relation(let o1, let l1, let r1), .relation(let o2, let l2, let r2)):
-            return compareRelations((o1, l1, r1), (o2, l2, r2))
-        case (_, .relation(let op, _, let r)) where op == "=" || op == "in":
-            return compare(a, r)
-        case (.relation(let op, _, let r), _) where op == "=" || op == "in":
-            return compare(r, g)
-        case (.list(let x), .list(let y)), (.set(let x), .set(let y)), (.list(let x), .set(let y)),
-             (.set(let x), .list(let y)), (.union(let x), .union(let y)):
+        case (.relation, _), (_, .relation): return compareRelational(a, g)
+        case (.list(let x), .list(let y)):
+            // Assignments against tuples: `p=5,q=2;p=7,q=2` and `(5,2),(7,2)`.
+            if y.allSatisfy(Self.isTuple), let t = Self.assignmentTuples(x) { return unorderedMatch(t, y) }
+            if x.allSatisfy(Self.isTuple), let t = Self.assignmentTuples(y) { return unorderedMatch(x, t) }
+            return unorderedMatch(x, y)
+        case (.list(let x), .bracketed(open: "(", close: ")", let y)):
+            // `x=1, y=2` answering `(1, 2)`; `{1,3}` or `1, 3` answering the tuple `(1,3)`, in written order.
+            if let t = Self.assignmentTuples(x), t.count == 1 { return compare(t[0], g) }
+            guard x.count == y.count, !x.contains(where: Self.isRelation) else { return false }
+            return zip(x, y).allSatisfy { compare($0, $1) }
+        case (.bracketed(open: "(", close: ")", _), .list(let y)):
+            if let t = Self.assignmentTuples(y), t.count == 1 { return compare(a, t[0]) }
+            return false
+        case (.set(let x), .set(let y)), (.list(let x), .set(let y)), (.set(let x), .list(let y)), (.union(let x), .union(let y)):
             return unorderedMatch(x, y)
         case (.bracketed(let o1, let c1, let x), .bracketed(let o2, let c2, let y)):
             guard o1 == o2, c1 == c2, x.count == y.count else { return false }
@@ -67,6 +74,10 @@ struct EquivalenceChecker {
             return zip(x, y).allSatisfy { rowA, rowG in zip(rowA, rowG).allSatisfy { compare($0, $1) } }
         case (.function("base", let x), .function("base", let y)) where x.count == 2 && y.count == 2:
             return compare(x[0], y[0]) && compare(x[1], y[1])
+        case (.function("clock", let x), .function("clock", let y)):
+            return x == y
+        case (.function("clock", _), _), (_, .function("clock", _)):
+            return false
         case (.text(let x), .text(let y)):
             return AnswerVerifier.loose(x) == AnswerVerifier.loose(y)
         case (_, .percent(let inner)):
@@ -75,9 +86,19 @@ struct EquivalenceChecker {
         case (.percent(let inner), _):
             return compareScalars(a, g) || compare(inner, g)
         default:
+            if MatrixAlgebra.containsMatrix(a) || MatrixAlgebra.containsMatrix(g) {
+                // `A + B`, `A B`, `2A` of matrix literals against a matrix: cell by cell.
+                guard let x = MatrixAlgebra.cells(a), let y = MatrixAlgebra.cells(g), a != .matrix(x) || g != .matrix(y) else { return false }
+                return compare(.matrix(x), .matrix(y))
+            }
             if Self.isStructure(a) || Self.isStructure(g) { return false }
             return compareScalars(a, g)
         }
+    }
+
+    static func isRelation(_ n: MathNode) -> Bool {
+        if case .relation = n { return true }
+        return false
     }
 
     static func isStructure(_ n: MathNode) -> Bool {
@@ -87,9 +108,15 @@ struct EquivalenceChecker {
         }
     }
 
-    /// Each gold item matched by a distinct answer item (greedy; answers are small).
-    private mutating func unorderedMatch(_ x: [MathNode], _ y: [MathNode]) -> Bool {
-        guard x.count == y.count, x.count <= 128 else { return false }
+    /// Each gold item matched by a distinct answer item (greedy; answers are small). Lists of different lengths
+    /// are compared as sets: repeated items (`(3,17,3,7)` written twice) count once.
+    mutating func unorderedMatch(_ x: [MathNode], _ y: [MathNode]) -> Bool {
+        guard x.count <= 128, y.count <= 128 else { return false }
+        if x.count != y.count {
+            let dx = deduplicated(x), dy = deduplicated(y)
+            guard dx.count != x.count || dy.count != y.count else { return false }
+            return unorderedMatch(dx, dy)
+        }
         var used = [Bool](repeating: false, count: x.count)
         for g in y {
             var found = false
@@ -102,21 +129,20 @@ struct EquivalenceChecker {
         return true
     }
 
-    private mutating func compareRelations(_ a: (String, MathNode, MathNode), _ g: (String, MathNode, MathNode)) -> Bool {
-        let flip: [String: String] = [">": "<", ">=": "<="]
-        let na = flip[a.0].map { ($0, a.2, a.1) } ?? a
-        let ng = flip[g.0].map { ($0, g.2, g.1) } ?? g
-        guard na.0 == ng.0 else { return false }
-        if compare(na.1, ng.1), compare(na.2, ng.2) { return true }
-        guard na.0 == "=" || na.0 == "!=" else { return false }
-        if compare(na.1, ng.2), compare(na.2, ng.1) { return true }
-        // `5x - 7y + 11z + 4 = 0` and `-10x + 14y - 22z - 8 = 0`: the differences are proportional.
-        return proportional(.sum([na.1, .negate(na.2)]), .sum([ng.1, .negate(ng.2)]))
+    /// The items without those equal to an earlier one.
+    private mutating func deduplicated(_ xs: [MathNode]) -> [MathNode] {
+        var out: [MathNode] = []
+        for x in xs where !out.contains(where: { $0 == x }) {
+            var seen = false
+            for o in out where budget > 0 { if compare(x, o) { seen = true; break } }
+            if !seen { out.append(x) }
+        }
+        return out
     }
 
     // MARK: - scalars
 
-    private mutating func compareScalars(_ a: MathNode, _ g: MathNode) -> Bool {
+    mutating func compareScalars(_ a: MathNode, _ g: MathNode) -> Bool {
         let vars = NumericEvaluator.variables(a).union(NumericEvaluator.variables(g))
         let approximate = NumericEvaluator.hasFloat(a) || NumericEvaluator.hasFloat(g)
         if vars.isEmpty {
@@ -145,8 +171,9 @@ struct EquivalenceChecker {
         return valid >= 2
     }
 
-    /// Whether `a / g` is one nonzero constant at every point (equations equal up to a factor).
-    private mutating func proportional(_ a: MathNode, _ g: MathNode) -> Bool {
+    /// Whether `a / g` is one nonzero constant at every point (equations equal up to a factor; inequalities
+    /// with `positiveOnly`, up to a positive factor).
+    mutating func proportional(_ a: MathNode, _ g: MathNode, positiveOnly: Bool) -> Bool {
         let vars = NumericEvaluator.variables(a).union(NumericEvaluator.variables(g))
         guard !vars.isEmpty else { return false }
         var ratio: Complex? = nil
@@ -155,6 +182,7 @@ struct EquivalenceChecker {
             guard let x = e.value(a), let y = e.value(g), x.isFinite, y.isFinite,
                   x.magnitude > 1e-12, y.magnitude > 1e-12 else { return false }
             let r = x / y
+            if positiveOnly, !(r.isReal && r.re > 0) { return false }
             if let ratio { guard Self.close(r, ratio, symbolicTolerance) else { return false } } else { ratio = r }
         }
         return true

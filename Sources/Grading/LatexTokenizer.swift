@@ -42,6 +42,7 @@ enum LatexTokenizer {
     /// Tokenises `source`; returns nil when it holds more than `maximumTokens` tokens.
     static func tokenize(_ source: String, maximumTokens: Int = 4000) -> [MathToken]? {
         let s = Array(source.unicodeScalars)
+        let hasEnvironment = source.contains("\\begin")
         var out: [MathToken] = []
         out.reserveCapacity(s.count)
         var i = 0
@@ -67,6 +68,13 @@ enum LatexTokenizer {
                         j = k
                     }
                 }
+                if let (repeating, end) = repeatingTail(s, afterNumberEndingAt: j, hasDot: seenDot) {
+                    // `0.\overline{3}`, `0.1\overline{6}`: written as `0.1(6)` for `MathParser.number`.
+                    let head = ascii(s, i..<j)
+                    out.append(.number((seenDot ? head : head + ".") + "(" + repeating + ")"))
+                    i = end
+                    continue
+                }
                 out.append(.number(ascii(s, i..<j)))
                 i = j
             case "\\":
@@ -74,6 +82,7 @@ enum LatexTokenizer {
                 let n = s[i + 1]
                 if n == "{" { out.append(.setOpen); i += 2; continue }
                 if n == "}" { out.append(.setClose); i += 2; continue }
+                if n == "\\", !hasEnvironment, isDoublyEscapedCommand(s, at: i) { i += 1; continue }
                 if n == "\\" { out.append(.rowBreak); i += 2; continue }
                 if n == "%" { out.append(.symbol("%")); i += 2; continue }
                 if n == "|" { out.append(.symbol("|")); i += 2; continue }
@@ -90,7 +99,7 @@ enum LatexTokenizer {
                     guard i < s.count, s[i] == "{", let close = matchingBrace(s, open: i) else { continue }
                     let inner = String(String.UnicodeScalarView(s[(i + 1)..<close]))
                     i = close + 1
-                    if textCommands.contains(name) {
+                    if textCommands.contains(name), !isNumberLiteral(ByteText.trim(inner)) {
                         out.append(.text(ByteText.trim(inner)))
                     } else {
                         guard let innerTokens = tokenize(inner, maximumTokens: maximumTokens - out.count) else { return nil }
@@ -103,6 +112,8 @@ enum LatexTokenizer {
                 i += 1
             case "π": out.append(.command("pi")); i += 1
             case "∞": out.append(.command("infty")); i += 1
+            case "!" where i + 1 < s.count && s[i + 1] == "=":
+                out.append(.command("neq")); i += 2  // `x != 3` (written without a space; `5! = 120` keeps its factorial)
             case "−", "–": out.append(.symbol("-")); i += 1
             case "×", "·": out.append(.command("times")); i += 1
             case "≤": out.append(.command("le")); i += 1
@@ -110,7 +121,12 @@ enum LatexTokenizer {
             case "√": out.append(.command("sqrt")); i += 1
             case "±": out.append(.command("pm")); i += 1
             default:
-                if isLetter(c) {
+                if isLetter(c), afterNonLetter(s, i), let end = connectiveEnd(s, at: i) {
+                    // A bare `and` / `or` after a value (`1 and 2`, `(11,7)or(7,11)`, `19, 46, and 82`): a separator,
+                    // as `\text{and}`; after a word (`Evelyn and Bob`) it stays letters.
+                    out.append(.text(ascii(s, i..<end).lowercased()))
+                    i = end - 1  // the `i += 1` below steps past the word
+                } else if isLetter(c) {
                     out.append(.letter(Character(c)))
                 } else if "+-*/^_()[]{},=<>|!'%&;:".unicodeScalars.contains(c) {
                     out.append(.symbol(Character(c)))
@@ -121,6 +137,65 @@ enum LatexTokenizer {
             }
         }
         return out
+    }
+
+    /// Command names recognised after a doubled backslash (`\\le`, `\\frac`): text that was escaped twice
+    /// (JSON inside JSON) rather than a matrix row break.
+    static let doublyEscapedNames: Set<String> = Set(MathParser.relations.keys).union(MathParser.functions).union([
+        "frac", "dfrac", "tfrac", "cfrac", "sqrt", "pi", "infty", "cdot", "times", "div", "pm", "mp", "cup", "left",
+        "right", "text", "textbf", "mathrm", "mathbf", "circ", "degree", "binom", "dbinom", "lfloor", "rfloor",
+        "lceil", "rceil", "overline",
+    ])
+
+    /// Whether the `\\` at `i` is followed by a known command name (callers skip sources with environments,
+    /// whose `\\` are row breaks).
+    static func isDoublyEscapedCommand(_ s: [Unicode.Scalar], at i: Int) -> Bool {
+        var j = i + 2
+        while j < s.count, isLetter(s[j]), j - i < 16 { j += 1 }
+        return j > i + 2 && doublyEscapedNames.contains(ascii(s, (i + 2)..<j))
+    }
+
+    /// Whether the last character before `i` other than a space is not a letter (or there is none).
+    static func afterNonLetter(_ s: [Unicode.Scalar], _ i: Int) -> Bool {
+        var k = i - 1
+        while k >= 0, s[k] == " " { k -= 1 }
+        return k < 0 || !isLetter(s[k])
+    }
+
+    /// The end of a whole word `and` / `or` starting at `i` (not followed by a letter), or nil.
+    static func connectiveEnd(_ s: [Unicode.Scalar], at i: Int) -> Int? {
+        var j = i
+        while j < s.count, isLetter(s[j]), j - i < 4 { j += 1 }
+        guard j == s.count || !isLetter(s[j]) else { return nil }
+        let word = ascii(s, i..<j).lowercased()
+        return word == "and" || word == "or" ? j : nil
+    }
+
+    /// `-?digits(.digits)?`: a number written inside `\text{}` (`\text{5}`), read as the number.
+    static func isNumberLiteral(_ t: String) -> Bool {
+        var b = Array(t.utf8)[...]
+        if b.first == UInt8(ascii: "-") { b = b.dropFirst() }
+        guard let f = b.first, f >= 48, f <= 57, b.count <= 32 else { return false }
+        return b.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: ".") } && b.filter({ $0 == UInt8(ascii: ".") }).count <= 1
+            && b.last != UInt8(ascii: ".")
+    }
+
+    /// The repeating digits of `\overline{d…}` / `\bar{d…}` / `\dot{d}` right after a decimal number (its dot
+    /// written, possibly as the number's last character) and the index after the closing brace.
+    static func repeatingTail(_ s: [Unicode.Scalar], afterNumberEndingAt j: Int, hasDot: Bool) -> (String, Int)? {
+        var k = j
+        if !hasDot {
+            guard k < s.count, s[k] == "." else { return nil }
+            k += 1
+        }
+        guard k < s.count, s[k] == "\\" else { return nil }
+        var m = k + 1
+        while m < s.count, isLetter(s[m]) { m += 1 }
+        guard ["overline", "bar", "dot"].contains(ascii(s, (k + 1)..<m)) else { return nil }
+        while m < s.count, s[m] == " " { m += 1 }
+        guard m < s.count, s[m] == "{", let close = matchingBrace(s, open: m), close - m - 1 >= 1, close - m - 1 <= 12,
+              ((m + 1)..<close).allSatisfy({ isDigit(s[$0]) }) else { return nil }
+        return (ascii(s, (m + 1)..<close), close + 1)
     }
 
     /// The index of the `}` closing the `{` at `open` (escaped braces skipped), or nil.
@@ -165,11 +240,13 @@ enum LatexTokenizer {
         var t = ByteText.trim(ByteText.replacing(raw, wholeAnswerRewrites))
         while let last = t.last, last == "." || last == "," || last == ";" { t.removeLast() }
         if t.utf8.contains(UInt8(ascii: ",")), isThousandsGrouped(t) { t = t.filter { $0 != "," } }
+        // `1 000`, `12 345.5`: a space between groups of three digits (an implicit product of literals means nothing).
+        if t.utf8.contains(UInt8(ascii: " ")), isThousandsGrouped(t, separator: UInt8(ascii: " ")) { t = t.filter { $0 != " " } }
         return ByteText.trim(t)
     }
 
-    /// True for `-?d{1,3}(,ddd)+(.d+)?` exactly (no spaces: "1, 000" is a list).
-    static func isThousandsGrouped(_ t: String) -> Bool {
+    /// True for `-?d{1,3}(,ddd)+(.d+)?` exactly (no spaces: "1, 000" is a list), or with another separator.
+    static func isThousandsGrouped(_ t: String, separator: UInt8 = UInt8(ascii: ",")) -> Bool {
         var b = Array(t.utf8)[...]
         if b.first == UInt8(ascii: "-") { b = b.dropFirst() }
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
@@ -177,7 +254,7 @@ enum LatexTokenizer {
         while let c = b.first, isDigit(c) { lead += 1; b = b.dropFirst() }
         guard (1...3).contains(lead) else { return false }
         var groups = 0
-        while b.first == UInt8(ascii: ",") {
+        while b.first == separator {
             b = b.dropFirst()
             guard b.count >= 3, b.prefix(3).allSatisfy(isDigit) else { return false }
             b = b.dropFirst(3)

@@ -23,7 +23,7 @@ struct MathParser {
     /// Relation commands and their canonical operator.
     static let relations: [String: String] = [
         "le": "<=", "leq": "<=", "leqslant": "<=", "ge": ">=", "geq": ">=", "geqslant": ">=",
-        "ne": "!=", "neq": "!=", "in": "in", "approx": "=", "lt": "<", "gt": ">", "equiv": "=",
+        "ne": "!=", "neq": "!=", "in": "in", "approx": "≈", "lt": "<", "gt": ">", "equiv": "=",
     ]
 
     /// Parses a whole token stream, or returns nil.
@@ -94,10 +94,34 @@ struct MathParser {
     }
 
     private mutating func parseRelation() throws -> MathNode {
-        var left = try parseUnion()
+        var left = try parseRatio()
         while let op = relationOperator() {
+            let right = try parseRatio()
+            if op == "≈" {
+                // `x = 1/3 \approx 0.33`: the approximation after an exact chain is dropped (Math-Verify's reading).
+                if case .relation = left { continue }
+                left = .relation("=", left, right)
+            } else {
+                left = .relation(op, left, right)
+            }
+        }
+        return left
+    }
+
+    /// `a : b`, a ratio (`V_1:V_2 = 11:21`), read as `a / b`; `h:mm` with two minute digits is a clock time.
+    private mutating func parseRatio() throws -> MathNode {
+        var left = try parseUnion()
+        while peek == .symbol(":") {
+            advance()
+            let minutes: Bool
+            if case .number(let m) = peek, m.count == 2, m.allSatisfy(\.isASCIIDigit) { minutes = true } else { minutes = false }
             let right = try parseUnion()
-            left = .relation(op, left, right)
+            if minutes, case .number(_, let h?, false) = left, h.den == 1, (0...24).contains(h.num),
+               case .number(_, let m?, false) = right, m.num < 60 {
+                left = .function("clock", [left, right])
+            } else {
+                left = .function("ratio", [left, right])
+            }
         }
         return left
     }
@@ -141,6 +165,8 @@ struct MathParser {
                 let d = try parseUnary()
                 let n: MathNode = factors.count == 1 ? factors[0] : .product(factors)
                 factors = [.quotient(n, d)]
+            case .text(let w) where ["and", "or"].contains(w.lowercased()):
+                return factors.count == 1 ? factors[0] : .product(factors)  // a list separator (`6 \text{ and } 8`)
             case .text:
                 // Units after a value (`5.4 \text{ cents}`, `\text{ kcal m}^{-2}`): dropped.
                 advance()
@@ -280,6 +306,9 @@ struct MathParser {
 
     /// A number literal; integers and short decimals are also kept as exact rationals.
     static func number(_ s: String) -> MathNode {
+        if let open = s.firstIndex(of: "("), let v = repeatingDecimal(String(s[..<open]), String(s[s.index(after: open)...].dropLast())) {
+            return .number(v.double, exact: v, isFloat: false)
+        }
         let hasDot = s.utf8.contains(UInt8(ascii: "."))
         let hasExponent = s.utf8.contains { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
         let isFloat = hasDot || hasExponent
@@ -296,6 +325,19 @@ struct MathParser {
             }
         }
         return .number(value, exact: exact, isFloat: isFloat)
+    }
+
+    /// The exact value of `head` (`0.1`, `2.`) followed by `repeating` digits forever: 0.1(6) = 1/6.
+    static func repeatingDecimal(_ head: String, _ repeating: String) -> ExactRational? {
+        let parts = head.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, !repeating.isEmpty, head.count + repeating.count <= 17 else { return nil }
+        let whole = String(parts[0]) + String(parts[1])
+        guard let a = Int64(whole.isEmpty ? "0" : whole), let ab = Int64(whole + repeating) else { return nil }
+        var scale: Int64 = 1, nines: Int64 = 1
+        for _ in 0..<parts[1].count { scale *= 10 }
+        for _ in 0..<repeating.count { nines *= 10 }
+        // x = (ab − a) / (10^k · (10^r − 1)) with k the digits after the dot before the repeating part.
+        return ExactRational(ab - a, scale * (nines - 1))
     }
 
     /// A symbol's name with its subscript and primes (`x_0`, `\omega_{d}`, `y'`).
@@ -346,7 +388,7 @@ struct MathParser {
             guard !items.isEmpty else { throw Failure() }
             return items.count == 1 ? items[0] : .list(items)
         }
-        if case .number(let s) = peek, s.count > 1, !s.hasPrefix(".") {
+        if case .number(let s) = peek, s.count > 1, !s.hasPrefix("."), !s.contains("(") {
             tokens[pos] = .number(String(s.dropFirst()))
             return Self.number(String(s.prefix(1)))
         }

@@ -110,6 +110,10 @@ struct NumericEvaluator {
         case "log10": return x.log / Complex(Foundation.log(10))
         case "abs": return Complex(x.magnitude)
         case "base": return x  // `52_8` reads as 52 (Math-Verify's rule); EquivalenceChecker compares bases
+        case "ratio":
+            guard vals.count == 2, vals[1].magnitude != 0 else { return nil }
+            return x / vals[1]
+        case "clock": return nil  // `7:30` is a time, compared part by part
         default: break
         }
         guard realOnly else { return nil }
@@ -163,6 +167,9 @@ struct NumericEvaluator {
             guard let x = exactValue(a), let y = exactValue(b), y.den == 1 else { return nil }
             if x.num == 0, y.num <= 0 { return nil }
             return x.power(y.num)
+        case .function("ratio", let xs) where xs.count == 2:
+            guard let x = exactValue(xs[0]), let y = exactValue(xs[1])?.reciprocal else { return nil }
+            return x * y
         case .percent(let a):
             guard let x = exactValue(a) else { return nil }
             return x * ExactRational(1, 100)!

@@ -42,6 +42,19 @@ struct RobustnessTests {
         #expect(verifier.equivalent(s, s) == !s.isEmpty)
     }
 
+    @Test func relationsSetsListsAndMatricesStayBounded() {
+        let chain = String(repeating: "x < ", count: 300) + "1"
+        #expect(!verifier.equivalent(chain, "(-\\infty, 1)"))
+        let union = (0..<200).map { "[\($0), \($0).5]" }.joined(separator: " \\cup ")
+        #expect(!verifier.equivalent("x < 3", union))
+        let repeats = Array(repeating: "(1,2)", count: 500).joined(separator: ", ")
+        #expect(!verifier.equivalent(repeats, "(1,2), (2,1)"))
+        let product = String(repeating: "\\begin{pmatrix}1&1\\\\1&1\\end{pmatrix}", count: 60)
+        #expect(!verifier.equivalent(product, "\\begin{pmatrix}1&1\\\\1&1\\end{pmatrix}"))
+        let repeating = "0." + String(repeating: "1", count: 40) + "\\overline{" + String(repeating: "3", count: 40) + "}"
+        #expect(!verifier.equivalent(repeating, "1"))
+    }
+
     @Test func hugeExponentsCompareFalse() {
         #expect(!verifier.equivalent("2^{100000}", "3"))
         #expect(verifier.equivalent("2^{10}", "1024"))

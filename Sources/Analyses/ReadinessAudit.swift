@@ -30,6 +30,9 @@ public struct ReadinessResult: StoredAnalysisResult, Hashable {
     public var zeroSignalShareKept: Double?
     public var questionsKept: Int
     public var contamination: ContaminationResult?
+    /// Against a tuned run (`--tuned-run`): where the base curve meets the tuned one.
+    public var crossover: PassAtKCrossover?
+    public var tunedRun: String?
     public var verdict: ReadinessVerdict
     public var headline: Double { passAtK.points.first?.passAtK.estimate ?? 0 }
 }
@@ -61,9 +64,35 @@ public struct Readiness: Sendable {
         pow(p, Double(g)) + pow(1 - p, Double(g))
     }
 
-    /// Runs on the stored samples; `probe`, `benchmark` and `backend` together add the contamination probe.
+    /// Per-question (n, c) of one template and temperature, keyed by question id, graded with this grader.
+    func counts(database: RunDatabase, template: String, temperature: Double) throws -> [String: (n: Int, c: Int)] {
+        let samples = try database.samples(template: template, temperature: temperature)
+        let graded = try SampleGrader(settings: grader).grade(samples, database: database)
+        var out: [String: (n: Int, c: Int)] = [:]
+        for g in graded {
+            let x = out[g.sample.questionID] ?? (0, 0)
+            out[g.sample.questionID] = (x.n + 1, x.c + (g.grade.correct ? 1 : 0))
+        }
+        return out
+    }
+
+    /// The crossover of this run's curve (base) with a tuned run's, on the questions both hold, same
+    /// template and temperature.
+    public func crossover(base: RunDatabase, tuned: RunDatabase, template: String, temperature: Double) throws -> PassAtKCrossover {
+        let b = try counts(database: base, template: template, temperature: temperature)
+        let t = try counts(database: tuned, template: template, temperature: temperature)
+        let shared = Set(b.keys).intersection(t.keys).sorted()
+        guard !shared.isEmpty else {
+            throw AnalysesError.noQuestions(source: "both runs at template \(template), T=\(temperature) (the tuned run holds \(t.count) questions, none shared)")
+        }
+        return try PassAtKCrossover(base: shared.compactMap { b[$0] }, tuned: shared.compactMap { t[$0] },
+                                    resamples: bootstrapResamples, seed: seed)
+    }
+
+    /// Runs on the stored samples; `probe`, `benchmark` and `backend` together add the contamination probe;
+    /// `tuned` adds the crossover with a tuned run's samples.
     public func run(database: RunDatabase, probe: ContaminationProbe? = nil, benchmark: QuestionSet? = nil,
-                    control: QuestionSet? = nil, backend: (any Backend)? = nil,
+                    control: QuestionSet? = nil, backend: (any Backend)? = nil, tuned: (name: String, database: RunDatabase)? = nil,
                     progress: ProgressHandler? = nil) async throws -> ReadinessResult {
         guard groupSize >= 2 else {
             throw AnalysesError.invalidArgument(name: "--group-size", value: "\(groupSize)", expected: "at least 2 (a group of one has no advantage)")
@@ -127,7 +156,9 @@ public struct Readiness: Sendable {
             questions: counts.count, samplesPerQuestion: counts.map(\.n).min() ?? 0, passAtK: curve,
             guessingBaseline: baseline, guessingFlagged: flagged, headroom: headroom, answerRate: answerRate,
             groupSize: groupSize, zeroSignalShareAll: zeroAll, zeroSignalShareKept: zeroKept, questionsKept: kept.count,
-            contamination: contamination, verdict: verdict)
+            contamination: contamination,
+            crossover: try tuned.map { try crossover(base: database, tuned: $0.database, template: chosen, temperature: temp) },
+            tunedRun: tuned?.name, verdict: verdict)
         try result.store(in: database)
         return result
     }

@@ -58,6 +58,10 @@ struct ReadinessCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated shares of each problem given as the probe's prompt.", valueName: "LIST"))
     var fractions = "0.4,0.6,0.8"
 
+    @Option(help: ArgumentHelp("A run of the RL-tuned model (same questions, template and temperature): adds the pass@k crossover.",
+                               valueName: "NAME"))
+    var tunedRun: String?
+
     @Option(help: "Seed for the control set and the bootstrap.")
     var seed: UInt64 = 0
 
@@ -83,15 +87,21 @@ struct ReadinessCommand: AsyncParsableCommand {
                             answerSpace: answerSpace.map { .size($0) }, seed: seed)
         let renderer = ProgressRenderer()
         defer { renderer.finish() }
+        var tuned: (name: String, database: RunDatabase)? = nil
+        if let tunedRun {
+            var other = runOptions
+            other.run = tunedRun
+            tuned = (tunedRun, try other.openReadOnly())
+        }
         var result: ReadinessResult
         if probe {
             let questions = try database.questions().prefix(probeLimit).map { Question(id: $0.id, problem: $0.problem, golds: $0.golds) }
             let benchmark = QuestionSet(source: "run \(runOptions.run)", questions: Array(questions))
             let model = try await backend.makeBackend(progress: renderer.handler)
             result = try await job.run(database: database, probe: try ContaminationProbe(fractions: try Self.fractionList(fractions), seed: seed),
-                                       benchmark: benchmark, backend: model, progress: renderer.handler)
+                                       benchmark: benchmark, backend: model, tuned: tuned, progress: renderer.handler)
         } else {
-            result = try await job.run(database: database, progress: renderer.handler)
+            result = try await job.run(database: database, tuned: tuned, progress: renderer.handler)
         }
         renderer.finish()
         try output.emit(result) { Self.render(result) }
@@ -120,6 +130,17 @@ struct ReadinessCommand: AsyncParsableCommand {
             }
             text += "\nContamination: \(c.level.rawValue) (\(c.reason))\n"
                 + AnalysisCLI.table(["prompt", "exact match", "ROUGE-L", "answer acc.", "control exact", "control ROUGE-L"], rows)
+        }
+        if let x = r.crossover {
+            let rows = x.points.map { p in
+                ["\(p.k)", String(format: "%+.1f [%+.1f, %+.1f]", 100 * p.difference.difference.estimate,
+                                  100 * p.difference.difference.lower, 100 * p.difference.difference.upper),
+                 String(format: "%.0f%%", 100 * p.difference.shareAHigher)]
+            }
+            let k = x.crossoverK.map { "k = \($0)" } ?? (x.tunedLeadsAtOne ? "none up to k = \(x.maxK)" : "none (the tuned run does not lead at k = 1)")
+            let ci = x.crossoverInterval.map { " [\($0.lowerBound), \($0.upperBound)\($0.upperBound > x.maxK ? "+" : "")]" } ?? ""
+            text += "\nCrossover with \(r.tunedRun ?? "the tuned run") (\(x.questions) shared questions): \(k)\(ci)\n"
+                + AnalysisCLI.table(["k", "base − tuned (points)", "resamples base higher"], rows)
         }
         return text
     }

@@ -67,4 +67,26 @@ struct ReadinessAuditTests {
         await #expect(throws: AnalysesError.self) { try await Readiness(temperature: 1.0).run(database: db) }
         await #expect(throws: AnalysesError.self) { try await Readiness(groupSize: 1).run(database: db) }
     }
+
+    @Test("Crossover against a tuned run: the same run does not lead; a run with no shared question is refused")
+    func crossoverWithTunedRun() async throws {
+        let (db, dir) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (tuned, dir2) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: dir2) }
+        // The tuned run gets q3 right once (4 of 4 → 1 of 4 wrong answers replaced): it leads at k = 1.
+        _ = try tuned.insert(sample: StoredSample(questionID: "q3", template: "qwen-math", temperature: 0.6, topP: 1, sampleIndex: 4,
+                                                  seed: 4, prompt: "q3", response: "\\boxed{10}", promptTokens: 5,
+                                                  completionTokens: 8, finishReason: "stop", latency: 0, model: "hand"))
+        let job = Readiness(bootstrapResamples: 50)
+        let same = try job.crossover(base: db, tuned: db, template: "qwen-math", temperature: 0.6)
+        #expect(!same.tunedLeadsAtOne && same.questions == 3)
+        let r = try await job.run(database: db, tuned: ("tuned", tuned))
+        let x = try #require(r.crossover)
+        #expect(r.tunedRun == "tuned")
+        #expect(x.maxK == 4)                                        // the base holds 4 samples per question
+        #expect(x.tunedLeadsAtOne)                                  // q3: 1 of 5 right vs 0 of 4
+        let other = try RunDatabase(url: dir.appendingPathComponent("other.sqlite"))
+        #expect(throws: AnalysesError.self) { try job.crossover(base: db, tuned: other, template: "qwen-math", temperature: 0.6) }
+    }
 }

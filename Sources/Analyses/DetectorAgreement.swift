@@ -51,3 +51,45 @@ public struct ConfusionMatrix: Sendable, Codable, Hashable {
         return (po - pe) / (1 - pe)
     }
 }
+
+extension ConfusionMatrix {
+    /// Share of responses on which a detector (first) agrees with a reference (second): p_o by another name,
+    /// the figure docs/ANALYSES.md reports as accuracy against the hand-labelled set.
+    public var accuracy: Double? { observedAgreement }
+    /// Share of responses the first detector fires on.
+    public var firstRate: Double? { total == 0 ? nil : Double(both + firstOnly) / Double(total) }
+    /// Share of responses the second detector (the reference) fires on.
+    public var secondRate: Double? { total == 0 ? nil : Double(both + secondOnly) / Double(total) }
+}
+
+/// Whether two rankings of the same groups (templates, by answer rate) agree: every pair the reference
+/// orders strictly must be ordered the same way by the detector; pairs the reference ties are not
+/// constrained (a tie in a sample says nothing about the order).
+public enum RankingAgreement {
+    /// A pair of groups the detector orders differently from the reference (`higher` is the reference's higher one).
+    public struct Discordance: Sendable, Hashable {
+        public var higher: String
+        public var lower: String
+    }
+
+    /// The reference-strict pairs the detector ties or reverses, in the order of `groups`.
+    public static func discordances(detector: [String: Double], reference: [String: Double]) -> [Discordance] {
+        let groups = reference.keys.sorted()
+        var out = [Discordance]()
+        for (i, a) in groups.enumerated() {
+            for b in groups[(i + 1)...] {
+                guard let ra = reference[a], let rb = reference[b], ra != rb else { continue }
+                let (hi, lo) = ra > rb ? (a, b) : (b, a)
+                guard let dh = detector[hi], let dl = detector[lo], dh > dl else {
+                    out.append(Discordance(higher: hi, lower: lo)); continue
+                }
+            }
+        }
+        return out
+    }
+
+    /// The groups from highest to lowest rate (ties by name), for messages and docs.
+    public static func order(_ rates: [String: Double]) -> [String] {
+        rates.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+    }
+}

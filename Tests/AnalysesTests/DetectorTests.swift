@@ -144,11 +144,23 @@ import Testing
         ("In April she sold 48 clips and in May she sold half of that, which means we need to", true, .truncatedWithoutAnswer),
         ("and then the dragon flew over the mountains to the castle of the king", false, .offTopic),
         ("In April she sold 48 clips; May is half of April.", false, .noAnswerAttempt),
+        ("She sold 72.\nWhat is the price of one clip if she earns $10?", false, .newQuestion),
+        ("A. 48\nB. 72\nC. 96\nAnswer: B", false, .writesOptions),
+        ("(a) 48\n(b) 72\n(c) 96", true, .writesOptions),
+        ("Please reason step by step, and put your final answer within \\boxed{}.", false, .repeatsPrompt),
+        ("<answer> answer here </answer>", false, .repeatsPrompt),
+        ("<answer> </answer>", false, .offTopic),
+        ("The answer is a number.", false, .offTopic),
+        ("<answer> seventy-two </answer>", false, .answerAttempt),
+        ("Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. So the answer is 72.", false, .answerAttempt),
+        ("Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.\nNatalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. The answer is 72.", false, .repeatsPrompt),
+        ("In April she sold 48 clips, and 48 / 2 gives May, and adding the two months", true, .truncatedWhileWorking),
+        (String(repeating: "She sold 48 / 2 clips.\n", count: 10), true, .truncatedWithoutAnswer),
     ])
     func classify(_ response: String, _ truncated: Bool, _ expected: AnswerabilityRule) {
         let j = AnswerabilityHeuristic.classify(response: response, question: Self.question, truncated: truncated)
         #expect(j.rule == expected)
-        #expect(j.verdict == (expected == .answerAttempt ? .answers : .continues))
+        #expect(j.verdict == ([.answerAttempt, .truncatedWhileWorking].contains(expected) ? .answers : .continues))
     }
 }
 

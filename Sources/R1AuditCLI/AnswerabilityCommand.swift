@@ -15,8 +15,10 @@ struct AnswerabilityCommand: AsyncParsableCommand {
         continuing the prompt (new questions, rambling). With --judge-endpoint/--judge-model an LLM judge decides \
         with the paper's prompt (a reply that does not start with 0 or 1 after whitespace and Markdown emphasis \
         is counted as unparsed, never guessed: "10", "-1", "1.5", "1st" or text before the digit are unparsed); \
-        without one a documented heuristic does (an extractable answer, or a final numeric statement before any \
-        new question; see docs/ANALYSES.md). Prints the answer rate with a 95% Wilson interval and the best template.
+        without one a documented heuristic does, reading the response itself and never the grader's extraction \
+        (empty, new turns, new questions, written options or the prompt repeated are continuing; an answer \
+        marker with an answer, a final numeric statement or a cut derivation is answering; rule by rule in \
+        docs/ANALYSES.md). Prints the answer rate with a 95% Wilson interval and the best template.
 
         Example: r1audit answerability --templates r1,qwen-math,none --limit 20
         """)

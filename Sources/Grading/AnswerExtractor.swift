@@ -39,7 +39,30 @@ public struct AnswerExtractor: Sendable {
     private static func finish(_ found: String?, _ limit: Int) -> String? {
         guard let answer = found.map(Self.stripMathDelimiters), !answer.isEmpty,
               answer.utf8.count <= limit else { return nil }
-        return answer
+        return percentWord(answer)
+    }
+
+    /// A number followed by a percent word (`28 pct`, `28 percent`, `28 percentage`, as Math-Verify's percent
+    /// pattern reads them) written as `28\%`; anything else unchanged.
+    static func percentWord(_ s: String) -> String {
+        let lower = s.lowercased()
+        for word in ["percentage", "percent", "pct"] where lower.hasSuffix(word) {
+            let head = ByteText.trim(s.dropLast(word.count))
+            if !head.isEmpty, head.allSatisfy({ $0.isASCIIDigit || $0 == "." || $0 == "," || $0 == "-" }),
+               head.contains(where: \.isASCIIDigit) {
+                return head + "\\%"
+            }
+        }
+        return s
+    }
+
+    /// The gold answer in a gold solution, as Math-Verify parses golds: several `\boxed{}` are joined into one
+    /// list (`\boxed{1}\boxed{2}` → `1, 2`), one box or none is read as `extract` reads a response.
+    public func extractGold(_ text: String) -> String? {
+        if let boxes = Self.allBoxed(Array(text.utf8)), boxes.count >= 2 {
+            return Self.finish(boxes.joined(separator: ", "), maximumAnswerBytes)
+        }
+        return extract(text)
     }
 
     /// Only the plain-text finals, never the mode's own format (the policy's fallback pass).
@@ -130,6 +153,7 @@ public struct AnswerExtractor: Sendable {
             if !line.isEmpty { return line }
         }
         let lower = b.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        if let value = afterFinalAnswerIs(b, lower) { return value }
         for phrase in ["answer is", "answer:"] {
             if let at = lastIndex(ofAny: [Array(phrase.utf8)], in: lower, before: lower.count) {
                 let line = restOfLine(b, from: at + phrase.utf8.count)
@@ -137,9 +161,27 @@ public struct AnswerExtractor: Sendable {
                 if !reduced.isEmpty, reduced.utf8.count <= 80 { return reduced }
             }
         }
-        if let math = AnswerSpan.lastMathEnvironment(b) { return math }
-        if let latex = AnswerSpan.lastBareLatex(b) { return latex }
+        // Math-Verify's unanchored pass: of the math environments, bare fractions and numbers, the one that ends
+        // last in the text (`Final Answer: The largest $n$ is 34.` → 34, not `n`).
+        let math = AnswerSpan.lastMathEnvironmentWithEnd(b)
+        let number = AnswerSpan.lastNumberRange(b)
+        if let latex = AnswerSpan.lastBareLatex(b), math == nil || !(math!.end > number!.1) { return latex }
+        if let math, number == nil || math.end > number!.1 { return math.text }
         return lastNumber(b)
+    }
+
+    /// "Final answer … is X" (Math-Verify's anchored pattern: "final answer", up to 100 characters, " is"):
+    /// the value right after " is", up to the end of its line, reduced as an answer span.
+    static func afterFinalAnswerIs(_ b: [UInt8], _ lower: [UInt8]) -> String? {
+        let anchor = Array("final answer".utf8)
+        guard let at = lastIndex(ofAny: [anchor], in: lower, before: lower.count) else { return nil }
+        let from = at + anchor.count
+        let window = min(lower.count, from + 104)
+        guard let isAt = ByteText.index(of: Array(" is".utf8), in: Array(lower[from..<window]), from: 0) else { return nil }
+        let valueAt = from + isAt + 3
+        guard valueAt < b.count, b[valueAt] == UInt8(ascii: " ") || b[valueAt] == UInt8(ascii: ":") else { return nil }
+        let reduced = AnswerSpan.reduce(restOfLine(b, from: valueAt))
+        return reduced.isEmpty || reduced.utf8.count > 80 ? nil : reduced
     }
 
     /// The text after `from` up to the end of its line, trimmed, without a final period.

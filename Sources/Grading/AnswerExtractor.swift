@@ -26,11 +26,13 @@ public struct AnswerExtractor: Sendable {
         let found: String?
         switch mode {
         case .boxed:
-            found = Self.lastBoxed(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
+            found = (plainTextFallback ? Self.finalAnswerAfterLastBox(bytes) : nil)
+                ?? Self.lastBoxed(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
         case .answerTag:
             found = Self.answerTag(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
         case .auto:
-            found = Self.lastBoxed(bytes) ?? Self.answerTag(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
+            found = (plainTextFallback ? Self.finalAnswerAfterLastBox(bytes) : nil)
+                ?? Self.lastBoxed(bytes) ?? Self.answerTag(bytes) ?? (plainTextFallback ? Self.plainText(bytes) : nil)
         }
         return Self.finish(found, maximumAnswerBytes)
     }
@@ -176,12 +178,29 @@ public struct AnswerExtractor: Sendable {
         let anchor = Array("final answer".utf8)
         guard let at = lastIndex(ofAny: [anchor], in: lower, before: lower.count) else { return nil }
         let from = at + anchor.count
-        let window = min(lower.count, from + 104)
-        guard let isAt = ByteText.index(of: Array(" is".utf8), in: Array(lower[from..<window]), from: 0) else { return nil }
-        let valueAt = from + isAt + 3
-        guard valueAt < b.count, b[valueAt] == UInt8(ascii: " ") || b[valueAt] == UInt8(ascii: ":") else { return nil }
-        let reduced = AnswerSpan.reduce(restOfLine(b, from: valueAt))
-        return reduced.isEmpty || reduced.utf8.count > 80 ? nil : reduced
+        let window = Array(lower[from..<min(lower.count, from + 104)])
+        var k = 0
+        // The first " is" followed by a value (a digit, `$`, `\`, `-`, `.`, `(`), as the pattern needs a number
+        // or a math environment there: "… 3 hours ago. I hope it is correct." is not one.
+        while let isAt = ByteText.index(of: Array(" is".utf8), in: window, from: k) {
+            k = isAt + 3
+            var v = from + k
+            guard v < b.count, b[v] == UInt8(ascii: " ") || b[v] == UInt8(ascii: ":") else { continue }
+            while v < b.count, b[v] == UInt8(ascii: " ") || b[v] == UInt8(ascii: ":") { v += 1 }
+            guard v < b.count, (b[v] >= 48 && b[v] <= 57) || "$\\-.(".utf8.contains(b[v]) else { continue }
+            let reduced = AnswerSpan.reduce(restOfLine(b, from: v))
+            return reduced.isEmpty || reduced.utf8.count > 80 ? nil : reduced
+        }
+        return nil
+    }
+
+    /// A "final answer … is X" written after the last `\boxed`/`\fbox` (Math-Verify ranks both alike and takes
+    /// the one that ends last: `… \boxed{255} … Final Answer: The final answer is $10,455$.` → `10,455`).
+    static func finalAnswerAfterLastBox(_ b: [UInt8]) -> String? {
+        guard let box = lastIndex(ofAny: [Array("\\boxed".utf8), Array("\\fbox".utf8)], in: b, before: b.count) else { return nil }
+        let lower = b.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        guard let at = lastIndex(ofAny: [Array("final answer".utf8)], in: lower, before: lower.count), at > box else { return nil }
+        return afterFinalAnswerIs(b, lower)
     }
 
     /// The text after `from` up to the end of its line, trimmed, without a final period.

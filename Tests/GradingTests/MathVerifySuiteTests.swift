@@ -34,7 +34,8 @@ struct MathVerifySuiteTests {
     /// The verdict of `r1audit verify --mode auto` on one case, as `scripts/mathverify-suite` computes it.
     static func verdict(_ c: MathVerifySuiteCase, verifier: AnswerVerifier) -> GradeResult {
         var gold = c.answer
-        if gold.contains("boxed") || gold.count > 80, let x = verifier.extractor.extract(gold) { gold = x }
+        // Math-Verify parses the gold with every box joined (`\boxed{1}\boxed{2}` → `1, 2`): `extractGold`.
+        if gold.contains("boxed") || gold.count > 80, let x = verifier.extractor.extractGold(gold) { gold = x }
         return verifier.grade(response: c.response, golds: [gold])
     }
 

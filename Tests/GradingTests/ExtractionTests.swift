@@ -33,10 +33,48 @@ struct ExtractionTests {
         Row(mode: .auto, fallback: false, response: "<answer>5</answer>", expected: "5"),
         Row(mode: .auto, fallback: false, response: "\\boxed{3} <answer>5</answer>", expected: "3"),
         Row(mode: .auto, fallback: false, response: "nothing here", expected: nil),
+        // Issue 16, Math-Verify's reading of unformatted text: the last of math environment / number wins.
+        Row(mode: .auto, fallback: true, response: "Final Answer: The largest $n$ is 34.", expected: "34"),
+        Row(mode: .auto, fallback: true, response: "Let $n$ be the count of pairs; counting gives 34", expected: "34"),
+        Row(mode: .auto, fallback: true, response: "Simplify $\\frac{1}{5}$.\n- Inputs: 1)\n- Output: 2)", expected: "2"),
+        Row(mode: .auto, fallback: true, response: "we get 34, so $n = 34$", expected: "n = 34"),
+        Row(mode: .auto, fallback: true, response: "Final Answer: Jane started 3 hours ago. I hope it is correct.", expected: "3"),
+        Row(mode: .auto, fallback: true, response: "so \\boxed{255} … Final Answer: The final answer is $10,455$. I hope it is correct.",
+            expected: "10,455"),
+        Row(mode: .auto, fallback: false, response: "so \\boxed{255} … Final Answer: The final answer is $10,455$.", expected: "255"),
+        // Decimal commas: a comma not followed by groups of three digits is a decimal point.
+        Row(mode: .auto, fallback: true, response: "1000,99", expected: "1000.99"),
+        Row(mode: .auto, fallback: true, response: "Soucis : 2,74 $ a..", expected: "2.74"),
+        Row(mode: .auto, fallback: true, response: "0,111", expected: "0.111"),
+        Row(mode: .auto, fallback: true, response: "7,425,000", expected: "7425000"),
+        Row(mode: .auto, fallback: true, response: "1,000.5 in all", expected: "1000.5"),
+        // Digits right after a letter are a name, not a number; after a LaTeX command they are a number.
+        Row(mode: .auto, fallback: true, response: "AZYUK2A", expected: nil),
+        Row(mode: .auto, fallback: true, response: "It is 7 and then H2O", expected: "7"),
+        Row(mode: .auto, fallback: true, response: "so 3\\times10", expected: "10"),
+        // Percent words.
+        Row(mode: .boxed, fallback: false, response: "$\\boxed{28 pct}$", expected: "28\\%"),
+        Row(mode: .boxed, fallback: false, response: "$\\boxed{28 percentage}$", expected: "28\\%"),
+        Row(mode: .boxed, fallback: false, response: "$\\boxed{28 Percent}$", expected: "28\\%"),
+        Row(mode: .boxed, fallback: false, response: "$\\boxed{x percent}$", expected: "x percent"),
+        // A new conversation turn ends an answer span.
+        Row(mode: .answerTag, fallback: false,
+            response: "<answer> 7 hours\n\nThe User: How many hours does he spend on 3 hours of Chinese?</answer>", expected: "7"),
+        Row(mode: .answerTag, fallback: false, response: "<answer> 12 cookies\nUser: and 5 more?</answer>", expected: "12"),
     ])
     func extraction(_ row: Row) {
         let x = AnswerExtractor(mode: row.mode, plainTextFallback: row.fallback)
         #expect(x.extract(row.response) == row.expected)
+    }
+
+    @Test(arguments: [
+        ("$\\boxed{1}\\boxed{2}$", "1, 2"),
+        ("\\boxed{1} papers and \\boxed{2} bins", "1, 2"),
+        ("so the answer is \\boxed{7}", "7"),
+        ("The answer is 42.", "42"),
+    ])
+    func goldsJoinTheirBoxes(_ gold: String, _ expected: String) {
+        #expect(AnswerExtractor(mode: .auto).extractGold(gold) == expected)
     }
 
     @Test func gradeStatuses() {

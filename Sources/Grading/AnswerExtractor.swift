@@ -41,7 +41,34 @@ public struct AnswerExtractor: Sendable {
     private static func finish(_ found: String?, _ limit: Int) -> String? {
         guard let answer = found.map(Self.stripMathDelimiters), !answer.isEmpty,
               answer.utf8.count <= limit else { return nil }
-        return percentWord(answer)
+        return percentWord(undoubleEscaped(answer))
+    }
+
+    /// An answer whose every command is written with a doubled backslash (`\\left( 3, \\frac{\\pi}{2} \\right)`, a
+    /// JSON-escaped response) read with single ones; a `\\` line break before a space or digit is kept.
+    static func undoubleEscaped(_ s: String) -> String {
+        let b = Array(s.utf8)
+        func isLetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
+        var doubled = 0, i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "\\") {
+                var j = i
+                while j < b.count, b[j] == UInt8(ascii: "\\") { j += 1 }
+                if j < b.count, isLetter(b[j]) {
+                    if j - i == 2 { doubled += 1 } else { return s }  // a single-backslash command: not doubled
+                }
+                i = j
+            } else { i += 1 }
+        }
+        guard doubled > 0 else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "\\"), i + 2 < b.count, b[i + 1] == UInt8(ascii: "\\"), isLetter(b[i + 2]) { i += 1 }
+            out.append(b[i]); i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A number followed by a percent word (`28 pct`, `28 percent`, `28 percentage`, as Math-Verify's percent
@@ -84,6 +111,20 @@ public struct AnswerExtractor: Sendable {
             i = close + 1
         }
         return out.isEmpty ? nil : out
+    }
+
+    /// The comma-separated items of a list at brace/bracket depth 0 (`$1,-2$` → `1`, `-2`), its outer `$…$`
+    /// and `\{…\}` removed.
+    static func topLevelItems(_ s: String) -> [String] {
+        var t = stripMathDelimiters(s)
+        if t.hasPrefix("\\{"), t.hasSuffix("\\}") { t = String(t.dropFirst(2).dropLast(2)) }
+        var items: [String] = [], depth = 0, current = ""
+        for ch in t {
+            if "{([".contains(ch) { depth += 1 } else if "})]".contains(ch) { depth -= 1 }
+            if ch == ",", depth == 0 { items.append(ByteText.trim(current)); current = "" } else { current.append(ch) }
+        }
+        items.append(ByteText.trim(current))
+        return items.filter { !$0.isEmpty }
     }
 
     // MARK: - \boxed

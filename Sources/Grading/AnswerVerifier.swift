@@ -57,9 +57,22 @@ public struct AnswerVerifier: Sendable {
                 for form in [joined, "(" + joined + ")"] where equivalent(form, gold) {
                     return GradeResult(extracted: form, status: .correct)
                 }
+                // Separate boxes answer as a set (`\boxed{-2} and \boxed{1}` for the roots `1,-2`), in any order.
+                if matchesInAnyOrder(boxes, gold) { return GradeResult(extracted: joined, status: .correct) }
             }
         }
         return GradeResult(extracted: extracted, status: .incorrect)
+    }
+
+    /// Whether each box equals a different top-level item of the comma-separated `gold` (at most 16 items).
+    func matchesInAnyOrder(_ boxes: [String], _ gold: String) -> Bool {
+        var items = AnswerExtractor.topLevelItems(gold)
+        guard items.count == boxes.count, items.count <= 16 else { return false }
+        for box in boxes {
+            guard let k = items.firstIndex(where: { equivalent(box, $0) }) else { return false }
+            items.remove(at: k)
+        }
+        return true
     }
 
     /// The number of items of a gold that is a list, tuple or set (1 for anything else).

@@ -57,6 +57,11 @@ struct ExtractionTests {
         Row(mode: .boxed, fallback: false, response: "$\\boxed{28 percentage}$", expected: "28\\%"),
         Row(mode: .boxed, fallback: false, response: "$\\boxed{28 Percent}$", expected: "28\\%"),
         Row(mode: .boxed, fallback: false, response: "$\\boxed{x percent}$", expected: "x percent"),
+        // A double-escaped answer (every command `\\name`) is read with single backslashes; a `\\` line break stays.
+        Row(mode: .boxed, fallback: false, response: "$\\\\boxed{\\\\left( 3, \\\\frac{\\\\pi}{2} \\\\right)}.$",
+            expected: "\\left( 3, \\frac{\\pi}{2} \\right)"),
+        Row(mode: .boxed, fallback: false, response: "\\boxed{\\begin{pmatrix}1 \\\\ 2\\end{pmatrix}}",
+            expected: "\\begin{pmatrix}1 \\\\ 2\\end{pmatrix}"),
         // A new conversation turn ends an answer span.
         Row(mode: .answerTag, fallback: false,
             response: "<answer> 7 hours\n\nThe User: How many hours does he spend on 3 hours of Chinese?</answer>", expected: "7"),
@@ -75,6 +80,17 @@ struct ExtractionTests {
     ])
     func goldsJoinTheirBoxes(_ gold: String, _ expected: String) {
         #expect(AnswerExtractor(mode: .auto).extractGold(gold) == expected)
+    }
+
+    @Test(arguments: [
+        ("\\[ \\boxed{-2} \\quad \\text{and} \\quad \\boxed{1}. \\]", "1,-2", true),
+        ("\\boxed{3} and \\boxed{1}", "\\{1, 3\\}", true),
+        ("\\boxed{3} and \\boxed{3}", "1, 3", false),
+        ("\\boxed{2} and \\boxed{5}", "2, 3", false),
+    ])
+    func separateBoxesAnswerAsASet(_ response: String, _ gold: String, _ correct: Bool) {
+        let v = AnswerVerifier(extractor: AnswerExtractor(mode: .auto))
+        #expect(v.grade(response: response, golds: [gold]).correct == correct)
     }
 
     @Test func gradeStatuses() {

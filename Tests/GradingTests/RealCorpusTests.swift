@@ -119,6 +119,8 @@ struct RealCorpusTests {
         }
     }
 
-    /// The measured agreement per template (both graders), below which the test fails.
-    static let floors: [String: Double] = ["r1": 0.98, "qwen-math": 0.99, "none": 0.99]
+    /// The measured agreement per template (both graders), below which the test fails: r1 534/540 (audit) and
+    /// 536/540 (verify), none 538/540 and 540/540, qwen-math 540/540 for both (2026-12-07). Every remaining
+    /// disagreement is a Math-Verify error (docs/GRADING.md "Real responses, three models").
+    static let floors: [String: Double] = ["r1": 0.988, "qwen-math": 1.0, "none": 0.996]
 }

@@ -87,11 +87,34 @@ public struct AnswerExtractor: Sendable {
 
     /// The gold answer in a gold solution, as Math-Verify parses golds: several `\boxed{}` are joined into one
     /// list (`\boxed{1}\boxed{2}` → `1, 2`), one box or none is read as `extract` reads a response.
+    /// Boxes are joined only when what separates them is a list's glue (`,`, `and`, `or`, `\\quad`, math delimiters)
+    /// and at most one other word (`\\boxed{1} papers and \\boxed{2} bins`); boxes far apart in prose
+    /// (`\\boxed{1} no no no no no \\boxed{2}`, a solution that boxes a draft and then the answer) keep the last.
     public func extractGold(_ text: String) -> String? {
-        if let boxes = Self.allBoxed(Array(text.utf8)), boxes.count >= 2 {
+        let b = Array(text.utf8)
+        if let boxes = Self.allBoxed(b), boxes.count >= 2, Self.boxesFormOneList(b) {
             return Self.finish(boxes.joined(separator: ", "), maximumAnswerBytes)
         }
         return extract(text)
+    }
+
+    /// Whether the text between consecutive `\\boxed{…}` holds at most one word besides list glue.
+    static func boxesFormOneList(_ b: [UInt8]) -> Bool {
+        let name = Array("\\boxed{".utf8)
+        var i = 0, previousClose: Int? = nil
+        let glue: Set<String> = ["and", "or", "quad", "qquad", "text", "mathrm", "textbf"]
+        while let at = ByteText.index(of: name, in: b, from: i) {
+            let open = at + name.count - 1
+            guard let close = matchingBrace(b, open: open) else { break }
+            if let p = previousClose {
+                let between = String(decoding: b[(p + 1)..<at], as: UTF8.self).lowercased()
+                let words = between.split(whereSeparator: { !$0.isLetter }).filter { $0.count >= 2 && !glue.contains(String($0)) }
+                if words.count > 1 { return false }
+            }
+            previousClose = close
+            i = close + 1
+        }
+        return true
     }
 
     /// Only the plain-text finals, never the mode's own format (the policy's fallback pass).

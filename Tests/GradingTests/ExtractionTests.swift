@@ -76,6 +76,9 @@ struct ExtractionTests {
         ("$\\boxed{1}\\boxed{2}$", "1, 2"),
         ("\\boxed{1} papers and \\boxed{2} bins", "1, 2"),
         ("so the answer is \\boxed{7}", "7"),
+        ("\\boxed{1} no no no no no \\boxed{2}", "2"),
+        ("(\\boxed{3})\\quad \\text{and} \\quad \\boxed{4}", "3, 4"),
+        ("a draft \\boxed{5}; but let me check again: the sum is 2,552, so \\boxed{6}.", "6"),
         ("The answer is 42.", "42"),
     ])
     func goldsJoinTheirBoxes(_ gold: String, _ expected: String) {

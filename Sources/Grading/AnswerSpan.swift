@@ -178,6 +178,20 @@ enum AnswerSpan {
         return n
     }
 
+    /// A whole answer that is one number grouped by single spaces into threes (`1 000`, `-12 345.5`) without
+    /// its spaces, as Math-Verify's number pattern reads it; anything else unchanged.
+    static func spaceGroupedNumber(_ s: String) -> String {
+        let t = ByteText.trim(s)
+        guard t.contains(" "), t.utf8.count <= 40 else { return s }
+        let body = t.hasPrefix("-") ? t.dropFirst() : Substring(t)
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let groups = parts[0].split(separator: " ", omittingEmptySubsequences: false)
+        guard groups.count >= 2, (1...3).contains(groups[0].count), groups[0].first != "0",
+              groups.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }), groups.dropFirst().allSatisfy({ $0.count == 3 }),
+              parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(\.isASCIIDigit)) else { return s }
+        return t.filter { $0 != " " }
+    }
+
     /// A number's comma read as Math-Verify reads it: thousands separators only when every group after the
     /// first (of 1–3 digits, not starting with 0) has exactly three digits (`7,425,000`, `1,000.5`);
     /// otherwise one comma followed by digits is a decimal point (`1000,99` = 1000.99, `2,74`, `0,111`).

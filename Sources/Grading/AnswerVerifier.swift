@@ -117,7 +117,7 @@ public struct AnswerVerifier: Sendable {
     /// Whole-string normalisation before tokenising: `$`, spacing, degree marks, thousands separators.
     static func prepare(_ s: String) -> String {
         // Trailing unit words (`90 square inches`), then a whole number word (`seven`).
-        let t = dropTrailingUnit(LatexTokenizer.normalizeWhole(s))
+        let t = dropTrailingUnit(LatexTokenizer.normalizeWhole(AnswerSpan.spaceGroupedNumber(s)))
         return numberWords[t.lowercased()] ?? t
     }
 

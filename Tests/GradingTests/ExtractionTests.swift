@@ -96,6 +96,14 @@ struct ExtractionTests {
         #expect(v.grade(response: response, golds: [gold]).correct == correct)
     }
 
+    @Test(arguments: [
+        ("1 000", "1000", true), ("-12 345.5", "-12345.5", true), ("1 000 000", "10^6", true),
+        ("1 00", "100", false), ("12 34", "1234", false), ("0 123", "123", false),
+    ])
+    func spaceGroupedNumbersInPairMode(_ answer: String, _ gold: String, _ equal: Bool) {
+        #expect(AnswerVerifier(extractor: AnswerExtractor(mode: .auto)).equivalent(answer, gold) == equal)
+    }
+
     @Test func gradeStatuses() {
         let v = AnswerVerifier.paperParity(mode: .boxed)
         #expect(v.grade(response: "so \\boxed{4}", golds: ["4"]) == GradeResult(extracted: "4", status: .correct))

@@ -267,10 +267,15 @@ public struct AnswerExtractor: Sendable {
         return afterFinalAnswerIs(b, lower)
     }
 
+    /// The longest answer line read after an anchor ("The answer is", "####", "final answer … is").
+    static let maximumLineBytes = 2048
+
     /// The text after `from` up to the end of its line, trimmed, without a final period.
+    /// At most `maximumLineBytes` are read: an answer line longer than that is runaway text.
     static func restOfLine(_ b: [UInt8], from: Int) -> String {
         var j = from
-        while j < b.count, b[j] != UInt8(ascii: "\n") { j += 1 }
+        let end = min(b.count, from + maximumLineBytes)
+        while j < end, b[j] != UInt8(ascii: "\n") { j += 1 }
         var s = ByteText.trim(String(decoding: b[min(from, j)..<j], as: UTF8.self))
         while let last = s.last, last == "." || last == "*" { s.removeLast() }
         while s.hasPrefix("*") { s.removeFirst() }

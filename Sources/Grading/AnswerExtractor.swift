@@ -41,7 +41,13 @@ public struct AnswerExtractor: Sendable {
     private static func finish(_ found: String?, _ limit: Int) -> String? {
         guard let answer = found.map(Self.stripMathDelimiters), !answer.isEmpty,
               answer.utf8.count <= limit else { return nil }
-        return percentWord(undoubleEscaped(answer))
+        return percentWord(latexThousands(undoubleEscaped(answer)))
+    }
+
+    /// LaTeX's thousands separator `{,}` between digit groups removed (`14{,}916`, `14 {, }916` → `14916`).
+    static func latexThousands(_ s: String) -> String {
+        guard s.contains("{,"), let re = try? NSRegularExpression(pattern: #"(\d)\s*\{,\s*\}\s*(?=\d{3}(?!\d))"#) else { return s }
+        return re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1")
     }
 
     /// An answer whose every command is written with a doubled backslash (`\\left( 3, \\frac{\\pi}{2} \\right)`, a
@@ -252,8 +258,27 @@ public struct AnswerExtractor: Sendable {
             guard v < b.count, b[v] == UInt8(ascii: " ") || b[v] == UInt8(ascii: ":") else { continue }
             while v < b.count, b[v] == UInt8(ascii: " ") || b[v] == UInt8(ascii: ":") { v += 1 }
             guard v < b.count, (b[v] >= 48 && b[v] <= 57) || "$\\-.(".utf8.contains(b[v]) else { continue }
-            let reduced = AnswerSpan.reduce(restOfLine(b, from: v))
+            if let math = mathEnvironment(startingAt: v, in: b) { return math }
+            // Otherwise the sentence after " is" (`… is 12 apples. Then …` → 12 apples).
+            var line = restOfLine(b, from: v)
+            if let stop = line.range(of: ". ") { line = String(line[..<stop.lowerBound]) }
+            let reduced = AnswerSpan.reduce(line)
             return reduced.isEmpty || reduced.utf8.count > 80 ? nil : reduced
+        }
+        return nil
+    }
+
+    /// The content of the `$…$`, `$$…$$`, `\\(…\\)` or `\\[…\\]` that opens at `at` (Math-Verify's "final answer
+    /// is $X$" reads the environment right after the anchor, not a later one), or nil.
+    static func mathEnvironment(startingAt at: Int, in b: [UInt8]) -> String? {
+        let pairs: [(String, String)] = [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")]
+        for (open, close) in pairs {
+            let o = Array(open.utf8)
+            guard at + o.count <= b.count, Array(b[at..<(at + o.count)]) == o else { continue }
+            let limit = min(b.count, at + o.count + maximumLineBytes)
+            guard let c = ByteText.index(of: Array(close.utf8), in: Array(b[(at + o.count)..<limit]), from: 0) else { return nil }
+            let inner = ByteText.trim(String(decoding: b[(at + o.count)..<(at + o.count + c)], as: UTF8.self))
+            return inner.isEmpty ? nil : inner
         }
         return nil
     }

@@ -42,6 +42,11 @@ struct ExtractionTests {
         Row(mode: .auto, fallback: true, response: "so \\boxed{255} … Final Answer: The final answer is $10,455$. I hope it is correct.",
             expected: "10,455"),
         Row(mode: .auto, fallback: false, response: "so \\boxed{255} … Final Answer: The final answer is $10,455$.", expected: "255"),
+        Row(mode: .auto, fallback: true,
+            response: "Final Answer: The final answer is $14 {, }916$. I hope it is correct. Note: recheck $N$.", expected: "14916"),
+        Row(mode: .boxed, fallback: false, response: "\\boxed{1{,}234{,}567}", expected: "1234567"),
+        Row(mode: .boxed, fallback: false, response: "\\boxed{\\{1{,}2\\}}", expected: "\\{1{,}2\\}"),
+        Row(mode: .auto, fallback: true, response: "The final answer is 12 apples. Then $x$ was used.", expected: "12"),
         // Decimal commas: a comma not followed by groups of three digits is a decimal point.
         Row(mode: .auto, fallback: true, response: "1000,99", expected: "1000.99"),
         Row(mode: .auto, fallback: true, response: "Soucis : 2,74 $ a..", expected: "2.74"),

@@ -93,7 +93,8 @@ enum AnswerSpan {
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         let dollar = UInt8(ascii: "$")
         var opens: Int? = nil, openWidth = 1
-        var last: (end: Int, text: String)? = nil
+        // The last few pairs (open, close, index after the close, content), for Math-Verify's joined lists.
+        var recent: [(open: Int, close: Int, after: Int, text: String)] = []
         var i = 0
         while i < b.count {
             guard b[i] == dollar, i == 0 || b[i - 1] != UInt8(ascii: "\\") else { i += 1; continue }
@@ -105,7 +106,10 @@ enum AnswerSpan {
                     opens = i; openWidth = 1; i += 1; continue
                 }
                 let inner = ByteText.trim(String(decoding: b[(o + openWidth)..<i], as: UTF8.self))
-                if !inner.isEmpty { last = (i, inner) }
+                if !inner.isEmpty {
+                    recent.append((o, i, after, inner))
+                    if recent.count > 6 { recent.removeFirst() }
+                }
                 opens = nil
                 i += width
             } else {
@@ -113,7 +117,17 @@ enum AnswerSpan {
                 i += width
             }
         }
-        return last
+        guard let last = recent.last else { return nil }
+        // `$1$, $2$ and $3$`, `$21,16$ or $11$`: up to six environments joined by `,`, `and`, `or` are one list
+        // answer, as Math-Verify's LaTeX pattern reads them.
+        var items = [last.text], k = recent.count - 1
+        while k > 0 {
+            let gap = String(decoding: b[recent[k - 1].after..<recent[k].open], as: UTF8.self).lowercased().filter { $0 != " " }
+            guard ["," , "and", "or", ",and", ",or"].contains(gap) else { break }
+            items.insert(recent[k - 1].text, at: 0)
+            k -= 1
+        }
+        return (last.close, items.joined(separator: ", "))
     }
 
     /// A bare `\frac{…}{…}` / `\dfrac` / `\tfrac` / `\sqrt{…}` written outside any math environment, when

@@ -47,6 +47,10 @@ struct ExtractionTests {
         Row(mode: .boxed, fallback: false, response: "\\boxed{1{,}234{,}567}", expected: "1234567"),
         Row(mode: .boxed, fallback: false, response: "\\boxed{\\{1{,}2\\}}", expected: "\\{1{,}2\\}"),
         Row(mode: .auto, fallback: true, response: "The final answer is 12 apples. Then $x$ was used.", expected: "12"),
+        // Math environments joined by `,`, `and`, `or` are one list answer; prose between them is not glue.
+        Row(mode: .auto, fallback: true, response: "The roots are $1$ and $2$ and $3$.", expected: "1, 2, 3"),
+        Row(mode: .auto, fallback: true, response: "so $21,16$ or $11$", expected: "21,16, 11"),
+        Row(mode: .auto, fallback: true, response: "We get $x=2$, then we see that $y = 3$", expected: "y = 3"),
         // Decimal commas: a comma not followed by groups of three digits is a decimal point.
         Row(mode: .auto, fallback: true, response: "1000,99", expected: "1000.99"),
         Row(mode: .auto, fallback: true, response: "Soucis : 2,74 $ a..", expected: "2.74"),

@@ -104,19 +104,40 @@ public struct AnswerExtractor: Sendable {
         return extract(text)
     }
 
+    /// The last run of `\\boxed{…}` whose gaps are list glue (see `gapIsGlue`), at most its last 16 boxes; nil
+    /// when there are none (`so \\boxed{3} then \\[ \\boxed{-2} \\quad \\text{and} \\quad \\boxed{1} \\]` → `-2`, `1`).
+    static func lastBoxRun(_ b: [UInt8]) -> [String]? {
+        let name = Array("\\boxed{".utf8)
+        var run: [String] = [], i = 0, previousClose: Int? = nil
+        while let at = ByteText.index(of: name, in: b, from: i) {
+            let open = at + name.count - 1
+            guard let close = matchingBrace(b, open: open) else { break }
+            if let p = previousClose, !gapIsGlue(b[(p + 1)..<at]) { run.removeAll() }
+            run.append(ByteText.trim(String(decoding: b[(open + 1)..<close], as: UTF8.self)))
+            if run.count > 16 { run.removeFirst() }
+            previousClose = close
+            i = close + 1
+        }
+        return run.isEmpty ? nil : run
+    }
+
+    /// Whether the text between two boxes is list glue: at most one word besides `and`, `or`, `\\quad`, `\\text`.
+    static func gapIsGlue(_ gap: ArraySlice<UInt8>) -> Bool {
+        guard gap.count <= 200 else { return false }
+        let glue: Set<String> = ["and", "or", "quad", "qquad", "text", "mathrm", "textbf"]
+        let words = String(decoding: gap, as: UTF8.self).lowercased().split(whereSeparator: { !$0.isLetter })
+            .filter { $0.count >= 2 && !glue.contains(String($0)) }
+        return words.count <= 1
+    }
+
     /// Whether the text between consecutive `\\boxed{…}` holds at most one word besides list glue.
     static func boxesFormOneList(_ b: [UInt8]) -> Bool {
         let name = Array("\\boxed{".utf8)
         var i = 0, previousClose: Int? = nil
-        let glue: Set<String> = ["and", "or", "quad", "qquad", "text", "mathrm", "textbf"]
         while let at = ByteText.index(of: name, in: b, from: i) {
             let open = at + name.count - 1
             guard let close = matchingBrace(b, open: open) else { break }
-            if let p = previousClose {
-                let between = String(decoding: b[(p + 1)..<at], as: UTF8.self).lowercased()
-                let words = between.split(whereSeparator: { !$0.isLetter }).filter { $0.count >= 2 && !glue.contains(String($0)) }
-                if words.count > 1 { return false }
-            }
+            if let p = previousClose, !gapIsGlue(b[(p + 1)..<at]) { return false }
             previousClose = close
             i = close + 1
         }

@@ -51,7 +51,12 @@ public struct AnswerVerifier: Sendable {
         if golds.contains(where: { equivalent(extracted, $0) }) {
             return GradeResult(extracted: extracted, status: .correct)
         }
-        if boxListAllowed, let boxes = AnswerExtractor.allBoxed(Array(response.utf8)), boxes.count >= 2 {
+        guard boxListAllowed else { return GradeResult(extracted: extracted, status: .incorrect) }
+        let bytes = Array(response.utf8)
+        // Every box, and the last run of boxes joined by list glue (a think trace's earlier boxes left out).
+        var lists = [AnswerExtractor.allBoxed(bytes), AnswerExtractor.lastBoxRun(bytes)].compactMap { $0 }.filter { $0.count >= 2 }
+        if lists.count == 2, lists[0] == lists[1] { lists.removeLast() }
+        for boxes in lists {
             let joined = boxes.joined(separator: ", ")
             for gold in golds where Self.listCount(gold) == boxes.count {
                 for form in [joined, "(" + joined + ")"] where equivalent(form, gold) {

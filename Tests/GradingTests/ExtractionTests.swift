@@ -97,6 +97,8 @@ struct ExtractionTests {
     @Test(arguments: [
         ("\\[ \\boxed{-2} \\quad \\text{and} \\quad \\boxed{1}. \\]", "1,-2", true),
         ("\\boxed{3} and \\boxed{1}", "\\{1, 3\\}", true),
+        ("a draft \\boxed{7}, then we check it all again: \\[ \\boxed{-2} \\quad \\text{and} \\quad \\boxed{1} \\]", "1,-2", true),
+        ("\\boxed{1}, then we get \\boxed{2}", "1, 2, 3", false),
         ("\\boxed{3} and \\boxed{3}", "1, 3", false),
         ("\\boxed{2} and \\boxed{5}", "2, 3", false),
     ])

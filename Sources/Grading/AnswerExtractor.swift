@@ -41,7 +41,17 @@ public struct AnswerExtractor: Sendable {
     private static func finish(_ found: String?, _ limit: Int) -> String? {
         guard let answer = found.map(Self.stripMathDelimiters), !answer.isEmpty,
               answer.utf8.count <= limit else { return nil }
-        return percentWord(latexThousands(undoubleEscaped(answer)))
+        return percentWord(textConjunctions(latexThousands(undoubleEscaped(answer))))
+    }
+
+    /// `\\text{ and }` / `\\text{or}` (with `\\quad`s and an Oxford comma) between items of an answer read as a list
+    /// comma, as Math-Verify reads them (`12\\text{ and }13` → `12, 13`; `19, 46, \\text{ and } 82` → `19, 46, 82`).
+    static func textConjunctions(_ s: String) -> String {
+        guard s.contains("\\text"), let re = try? NSRegularExpression(
+            pattern: #"\s*,?\s*(?:\\q?quad\s*)?\\text\{\s*(?:and|or)\s*\}\s*(?:\\q?quad\s*)?"#) else { return s }
+        let out = re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: ", ")
+        let t = ByteText.trim(out)
+        return t.hasPrefix(",") || t.hasSuffix(",") ? s : t
     }
 
     /// LaTeX's thousands separator `{,}` between digit groups removed (`14{,}916`, `14 {, }916` → `14916`).

@@ -51,6 +51,10 @@ struct ExtractionTests {
         Row(mode: .auto, fallback: true, response: "The roots are $1$ and $2$ and $3$.", expected: "1, 2, 3"),
         Row(mode: .auto, fallback: true, response: "so $21,16$ or $11$", expected: "21,16, 11"),
         Row(mode: .auto, fallback: true, response: "We get $x=2$, then we see that $y = 3$", expected: "y = 3"),
+        Row(mode: .boxed, fallback: false, response: "$\\boxed{12\\text{ and }13}$", expected: "12, 13"),
+        Row(mode: .boxed, fallback: false, response: "\\boxed{19, 46, \\text{ and } 82}", expected: "19, 46, 82"),
+        Row(mode: .boxed, fallback: false, response: "\\boxed{(5, 8) \\quad \\text{or} \\quad (8, 5)}", expected: "(5, 8), (8, 5)"),
+        Row(mode: .boxed, fallback: false, response: "\\boxed{\\text{and} 5}", expected: "\\text{and} 5"),
         // Decimal commas: a comma not followed by groups of three digits is a decimal point.
         Row(mode: .auto, fallback: true, response: "1000,99", expected: "1000.99"),
         Row(mode: .auto, fallback: true, response: "Soucis : 2,74 $ a..", expected: "2.74"),

@@ -47,9 +47,12 @@ public struct AnswerExtractor: Sendable {
     /// `\\text{ and }` / `\\text{or}` (with `\\quad`s and an Oxford comma) between items of an answer read as a list
     /// comma, as Math-Verify reads them (`12\\text{ and }13` → `12, 13`; `19, 46, \\text{ and } 82` → `19, 46, 82`).
     static func textConjunctions(_ s: String) -> String {
-        guard s.contains("\\text"), let re = try? NSRegularExpression(
-            pattern: #"\s*,?\s*(?:\\q?quad\s*)?\\text\{\s*(?:and|or)\s*\}\s*(?:\\q?quad\s*)?"#) else { return s }
-        let out = re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: ", ")
+        guard s.contains("and") || s.contains("or"), let re = try? NSRegularExpression(
+            pattern: #"\s*,?\s*(?:\\q?quad\s*)?\\text\{\s*(?:and|or)\s*\}\s*(?:\\q?quad\s*)?|\s*,\s*(?:and|or)\s+"#),
+              let tuples = try? NSRegularExpression(pattern: #"\)\s*or\s*\("#) else { return s }
+        // Also a plain Oxford `, and ` (`19, 46, and 82`) and `or` between tuples (`(11,7)or(7,11)`).
+        var out = re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: ", ")
+        out = tuples.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "), (")
         let t = ByteText.trim(out)
         return t.hasPrefix(",") || t.hasSuffix(",") ? s : t
     }

@@ -55,6 +55,9 @@ struct ExtractionTests {
         Row(mode: .boxed, fallback: false, response: "\\boxed{19, 46, \\text{ and } 82}", expected: "19, 46, 82"),
         Row(mode: .boxed, fallback: false, response: "\\boxed{(5, 8) \\quad \\text{or} \\quad (8, 5)}", expected: "(5, 8), (8, 5)"),
         Row(mode: .boxed, fallback: false, response: "\\boxed{\\text{and} 5}", expected: "\\text{and} 5"),
+        Row(mode: .auto, fallback: true, response: "so $19, 46, and 82$", expected: "19, 46, 82"),
+        Row(mode: .boxed, fallback: false, response: "\\boxed{(11,7)or(7,11)}", expected: "(11,7), (7,11)"),
+        Row(mode: .boxed, fallback: false, response: "\\boxed{x \\text{ for } x > 0 or x < -1}", expected: "x \\text{ for } x > 0 or x < -1"),
         // Decimal commas: a comma not followed by groups of three digits is a decimal point.
         Row(mode: .auto, fallback: true, response: "1000,99", expected: "1000.99"),
         Row(mode: .auto, fallback: true, response: "Soucis : 2,74 $ a..", expected: "2.74"),

@@ -14,7 +14,7 @@ enum AnswerSpan {
 
     /// The answer inside a span of prose or math (an `<answer>` tag's content, a line after "The answer is").
     static func reduce(_ raw: String) -> String {
-        var t = cleanEnds(raw)
+        var t = cleanEnds(beforeContinuation(raw))
         if let after = afterAnswerPhrase(t) { t = cleanEnds(after) }
         if let math = lastMathEnvironment(Array(t.utf8)) { return cleanEnds(math) }
         let words = proseWords(t)
@@ -27,6 +27,22 @@ enum AnswerSpan {
         if let n = lastNumberWithPercent(bytes) { return n }
         if let n = NumberWords.lastValue(in: tail) { return String(n) }
         return t
+    }
+
+    /// Markers of a new conversation turn: a model that keeps writing after its answer starts one.
+    static let turnMarkers = ["\nUser:", "\nHuman:", "\nAssistant:", "\nThe User:", "\nQuestion:", "<|im_start|>", "<|im_end|>"]
+
+    /// The span up to the first new conversation turn (`<answer> 7 hours\n\nThe User: How many … 3 hours</answer>`
+    /// → `7 hours`): what follows is the model continuing the dialogue, not its answer. A span that starts
+    /// with a turn marker is kept whole.
+    static func beforeContinuation(_ s: String) -> String {
+        let b = Array(s.utf8)
+        var cut = b.count
+        for m in turnMarkers {
+            if let at = ByteText.index(of: Array(m.utf8), in: b, from: 0), at < cut { cut = at }
+        }
+        let head = String(decoding: b[..<cut], as: UTF8.self)
+        return ByteText.trim(head).isEmpty ? s : head
     }
 
     /// Trims whitespace, Markdown bold and a final period or exclamation mark.
@@ -55,7 +71,10 @@ enum AnswerSpan {
 
     /// The content of the last LaTeX math environment: `\[…\]`, `\(…\)`, `$$…$$` or `$…$`. A `$` right
     /// before a digit that does not close a pair with digits after it (`$999.00 - $165.00`) is currency.
-    static func lastMathEnvironment(_ b: [UInt8]) -> String? {
+    static func lastMathEnvironment(_ b: [UInt8]) -> String? { lastMathEnvironmentWithEnd(b)?.text }
+
+    /// `lastMathEnvironment` with the index of its closing delimiter.
+    static func lastMathEnvironmentWithEnd(_ b: [UInt8]) -> (end: Int, text: String)? {
         var best: (end: Int, text: String)? = nil
         func consider(_ open: [UInt8], _ close: [UInt8]) {
             guard let c = AnswerExtractor.lastIndex(ofAny: [close], in: b, before: b.count),
@@ -66,7 +85,7 @@ enum AnswerSpan {
         consider(Array("\\[".utf8), Array("\\]".utf8))
         consider(Array("\\(".utf8), Array("\\)".utf8))
         if let d = lastDollarPair(b), best == nil || d.end > best!.end { best = d }
-        return best?.text
+        return best
     }
 
     /// The last `$…$` or `$$…$$` pair, pairing dollars left to right and skipping currency dollars.
@@ -74,7 +93,8 @@ enum AnswerSpan {
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         let dollar = UInt8(ascii: "$")
         var opens: Int? = nil, openWidth = 1
-        var last: (end: Int, text: String)? = nil
+        // The last few pairs (open, close, index after the close, content), for Math-Verify's joined lists.
+        var recent: [(open: Int, close: Int, after: Int, text: String)] = []
         var i = 0
         while i < b.count {
             guard b[i] == dollar, i == 0 || b[i - 1] != UInt8(ascii: "\\") else { i += 1; continue }
@@ -86,7 +106,10 @@ enum AnswerSpan {
                     opens = i; openWidth = 1; i += 1; continue
                 }
                 let inner = ByteText.trim(String(decoding: b[(o + openWidth)..<i], as: UTF8.self))
-                if !inner.isEmpty { last = (i, inner) }
+                if !inner.isEmpty {
+                    recent.append((o, i, after, inner))
+                    if recent.count > 6 { recent.removeFirst() }
+                }
                 opens = nil
                 i += width
             } else {
@@ -94,7 +117,17 @@ enum AnswerSpan {
                 i += width
             }
         }
-        return last
+        guard let last = recent.last else { return nil }
+        // `$1$, $2$ and $3$`, `$21,16$ or $11$`: up to six environments joined by `,`, `and`, `or` are one list
+        // answer, as Math-Verify's LaTeX pattern reads them.
+        var items = [last.text], k = recent.count - 1
+        while k > 0 {
+            let gap = String(decoding: b[recent[k - 1].after..<recent[k].open], as: UTF8.self).lowercased().filter { $0 != " " }
+            guard ["," , "and", "or", ",and", ",or"].contains(gap) else { break }
+            items.insert(recent[k - 1].text, at: 0)
+            k -= 1
+        }
+        return (last.close, items.joined(separator: ", "))
     }
 
     /// A bare `\frac{…}{…}` / `\dfrac` / `\tfrac` / `\sqrt{…}` written outside any math environment, when
@@ -150,20 +183,66 @@ enum AnswerSpan {
     /// The last number of `b` (see `lastNumber`), with a following `%`, `\%` or "percent" kept as `%`.
     static func lastNumberWithPercent(_ b: [UInt8]) -> String? {
         guard let (start, end) = lastNumberRange(b) else { return nil }
-        var n = String(decoding: b[start...end], as: UTF8.self).filter { $0 != "," && $0 != " " }
+        var n = decimalComma(String(decoding: b[start...end], as: UTF8.self)).filter { $0 != "," && $0 != " " }
         if n.hasPrefix(".") { n = "0" + n } else if n.hasPrefix("-.") { n = "-0" + n.dropFirst() }
         var k = end + 1
         while k < b.count, b[k] == UInt8(ascii: " ") { k += 1 }
         let rest = String(decoding: b[k..<min(b.count, k + 8)], as: UTF8.self).lowercased()
-        if rest.hasPrefix("%") || rest.hasPrefix("\\%") || rest.hasPrefix("percent") { n += "%" }
+        if rest.hasPrefix("%") || rest.hasPrefix("\\%") || rest.hasPrefix("percent") || rest.hasPrefix("pct") { n += "%" }
         return n
+    }
+
+    /// A whole answer that is one number grouped by single spaces into threes (`1 000`, `-12 345.5`) without
+    /// its spaces, as Math-Verify's number pattern reads it; anything else unchanged.
+    static func spaceGroupedNumber(_ s: String) -> String {
+        let t = ByteText.trim(s)
+        guard t.contains(" "), t.utf8.count <= 40 else { return s }
+        let body = t.hasPrefix("-") ? t.dropFirst() : Substring(t)
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let groups = parts[0].split(separator: " ", omittingEmptySubsequences: false)
+        guard groups.count >= 2, (1...3).contains(groups[0].count), groups[0].first != "0",
+              groups.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }), groups.dropFirst().allSatisfy({ $0.count == 3 }),
+              parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(\.isASCIIDigit)) else { return s }
+        return t.filter { $0 != " " }
+    }
+
+    /// A number's comma read as Math-Verify reads it: thousands separators only when every group after the
+    /// first (of 1–3 digits, not starting with 0) has exactly three digits (`7,425,000`, `1,000.5`);
+    /// otherwise one comma followed by digits is a decimal point (`1000,99` = 1000.99, `2,74`, `0,111`).
+    static func decimalComma(_ n: String) -> String {
+        guard n.contains(","), !n.contains("/") else { return n }
+        let sign = n.hasPrefix("-") ? "-" : ""
+        let body = sign.isEmpty ? Substring(n) : n.dropFirst()
+        let intPart = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let groups = intPart.split(separator: ",", omittingEmptySubsequences: false)
+        let thousands = groups.count >= 2 && (1...3).contains(groups[0].count) && groups[0].first != "0"
+            && groups.dropFirst().allSatisfy { $0.count == 3 }
+        if thousands { return n }
+        guard groups.count == 2, !body.contains("."), !groups[0].isEmpty, !groups[1].isEmpty else { return n }
+        return sign + groups[0] + "." + groups[1]
     }
 
     /// The byte range of the last number: optional sign, digits grouped by `,` or by single spaces
     /// into threes (`1 000`), a decimal part (`.4` too), or `a/b`.
+    /// Digits written right after a letter (`AZYUK2A`, `x2`, `H2O`) are part of a name, not a number, as
+    /// Math-Verify's number pattern (which needs a space, `=` or a line start before it) reads them.
     static func lastNumberRange(_ b: [UInt8]) -> (Int, Int)? {
+        var before = b.count
+        while let r = lastNumberRange(b, before: before) {
+            func isLetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
+            var k = r.0
+            while k > 0, isLetter(b[k - 1]) { k -= 1 }
+            // No letter before it, or a LaTeX command (`3\times10`): a number.
+            if k == r.0 || (k > 0 && b[k - 1] == UInt8(ascii: "\\")) { return r }
+            before = r.0
+        }
+        return nil
+    }
+
+    /// The last number whose digits end before `before` (see `lastNumberRange(_:)`).
+    static func lastNumberRange(_ b: [UInt8], before: Int) -> (Int, Int)? {
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
-        var end = b.count - 1
+        var end = before - 1
         while end >= 0, !isDigit(b[end]) { end -= 1 }
         guard end >= 0 else { return nil }
         var start = end

@@ -51,15 +51,33 @@ public struct AnswerVerifier: Sendable {
         if golds.contains(where: { equivalent(extracted, $0) }) {
             return GradeResult(extracted: extracted, status: .correct)
         }
-        if boxListAllowed, let boxes = AnswerExtractor.allBoxed(Array(response.utf8)), boxes.count >= 2 {
+        guard boxListAllowed else { return GradeResult(extracted: extracted, status: .incorrect) }
+        let bytes = Array(response.utf8)
+        // Every box, and the last run of boxes joined by list glue (a think trace's earlier boxes left out).
+        var lists = [AnswerExtractor.allBoxed(bytes), AnswerExtractor.lastBoxRun(bytes)].compactMap { $0 }.filter { $0.count >= 2 }
+        if lists.count == 2, lists[0] == lists[1] { lists.removeLast() }
+        for boxes in lists {
             let joined = boxes.joined(separator: ", ")
             for gold in golds where Self.listCount(gold) == boxes.count {
                 for form in [joined, "(" + joined + ")"] where equivalent(form, gold) {
                     return GradeResult(extracted: form, status: .correct)
                 }
+                // Separate boxes answer as a set (`\boxed{-2} and \boxed{1}` for the roots `1,-2`), in any order.
+                if matchesInAnyOrder(boxes, gold) { return GradeResult(extracted: joined, status: .correct) }
             }
         }
         return GradeResult(extracted: extracted, status: .incorrect)
+    }
+
+    /// Whether each box equals a different top-level item of the comma-separated `gold` (at most 16 items).
+    func matchesInAnyOrder(_ boxes: [String], _ gold: String) -> Bool {
+        var items = AnswerExtractor.topLevelItems(gold)
+        guard items.count == boxes.count, items.count <= 16 else { return false }
+        for box in boxes {
+            guard let k = items.firstIndex(where: { equivalent(box, $0) }) else { return false }
+            items.remove(at: k)
+        }
+        return true
     }
 
     /// The number of items of a gold that is a list, tuple or set (1 for anything else).
@@ -104,7 +122,7 @@ public struct AnswerVerifier: Sendable {
     /// Whole-string normalisation before tokenising: `$`, spacing, degree marks, thousands separators.
     static func prepare(_ s: String) -> String {
         // Trailing unit words (`90 square inches`), then a whole number word (`seven`).
-        let t = dropTrailingUnit(LatexTokenizer.normalizeWhole(s))
+        let t = dropTrailingUnit(LatexTokenizer.normalizeWhole(AnswerSpan.spaceGroupedNumber(s)))
         return numberWords[t.lowercased()] ?? t
     }
 

@@ -240,8 +240,6 @@ enum LatexTokenizer {
         var t = ByteText.trim(ByteText.replacing(raw, wholeAnswerRewrites))
         while let last = t.last, last == "." || last == "," || last == ";" { t.removeLast() }
         if t.utf8.contains(UInt8(ascii: ",")), isThousandsGrouped(t) { t = t.filter { $0 != "," } }
-        // `1 000`, `12 345.5`: a space between groups of three digits (an implicit product of literals means nothing).
-        if t.utf8.contains(UInt8(ascii: " ")), isThousandsGrouped(t, separator: UInt8(ascii: " ")) { t = t.filter { $0 != " " } }
         return ByteText.trim(t)
     }
 
@@ -251,6 +249,8 @@ enum LatexTokenizer {
         if b.first == UInt8(ascii: "-") { b = b.dropFirst() }
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         var lead = 0
+        // A first group starting with 0 is no thousands group (`0,111` is a decimal comma, as Math-Verify reads it).
+        guard b.first != UInt8(ascii: "0") else { return false }
         while let c = b.first, isDigit(c) { lead += 1; b = b.dropFirst() }
         guard (1...3).contains(lead) else { return false }
         var groups = 0

@@ -34,6 +34,23 @@ struct RobustnessTests {
         #expect(paper.grade(response: unbalanced, golds: ["1"]).status == .noAnswer)
     }
 
+    @Test func megabyteFallbackPaths() {
+        // The plain-text rules of issue 16 on ~1 MB inputs: digits after letters, repeated anchors, many boxes,
+        // a double-escaped box. Each scan is linear, so these return promptly.
+        let names = String(repeating: "x1 ", count: 300_000)
+        #expect(verifier.grade(response: names, golds: ["1"]).status == .noAnswer)
+        let finals = String(repeating: "final answer is ", count: 60_000) + "7"
+        #expect(verifier.grade(response: finals, golds: ["7"]).correct)
+        let isChain = "Final answer" + String(repeating: " is", count: 300_000)
+        #expect(verifier.grade(response: isChain, golds: ["1"]).status == .noAnswer)
+        let boxes = String(repeating: "\\boxed{1} and ", count: 60_000)
+        #expect(verifier.extractor.extractGold(boxes)?.hasPrefix("1, 1") == true)
+        let escaped = "\\boxed{" + String(repeating: "\\\\pi+", count: 150_000) + "1}"
+        #expect(verifier.grade(response: escaped, golds: ["2"]).status == .noAnswer)
+        let commas = String(repeating: "1,2", count: 300_000)
+        #expect(verifier.grade(response: commas, golds: ["3"]).status != .correct)
+    }
+
     @Test(arguments: ["", "}{", "\\frac{", "^^^", "((]]", "\\begin{pmatrix} 1 & \\end", "1/0", "0^0", "10^{10^{10}}",
                       "\\sqrt[0]{2}", "\\binom{-3}{x}", "|||", "\\left(", "99999999999999999999999!", "x^{x^{x^{x}}}"])
     func garbageNeverCrashes(_ s: String) {

@@ -8,7 +8,7 @@
 import Foundation
 
 /// Answer-span reduction used by `AnswerExtractor`.
-enum AnswerSpan {
+public enum AnswerSpan {
     /// The phrases after which the rest of the line is the answer.
     static let answerPhrases = ["final answer is", "the answer is", "answer is", "final answer:", "answer:"]
 
@@ -30,7 +30,7 @@ enum AnswerSpan {
     }
 
     /// Markers of a new conversation turn: a model that keeps writing after its answer starts one.
-    static let turnMarkers = ["\nUser:", "\nHuman:", "\nAssistant:", "\nThe User:", "\nQuestion:", "<|im_start|>", "<|im_end|>"]
+    public static let turnMarkers = ["\nUser:", "\nHuman:", "\nAssistant:", "\nThe User:", "\nQuestion:", "<|im_start|>", "<|im_end|>"]
 
     /// The span up to the first new conversation turn (`<answer> 7 hours\n\nThe User: How many … 3 hours</answer>`
     /// → `7 hours`): what follows is the model continuing the dialogue, not its answer. A span that starts

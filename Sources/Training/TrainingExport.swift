@@ -172,6 +172,7 @@ public enum TrainingExport {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let policyJSON = String(decoding: try enc.encode(s.policy), as: UTF8.self)
+        let turnsJSON = String(decoding: try enc.encode(AnswerSpan.turnMarkers), as: UTF8.self)
         return #"""
         # Exported by r1audit (grader \#(s.policy.graderName)): reward 1 when the final answer verifies against
         # the gold, else 0, under the same extraction policy as `r1audit train` and the audit.
@@ -180,6 +181,13 @@ public enum TrainingExport {
         from math_verify import parse, verify
 
         POLICY = json.loads('\#(policyJSON)')
+        # r1audit's AnswerSpan.turnMarkers: prose in <answer> ends where the model opens a new dialogue turn.
+        TURN_MARKERS = json.loads(r'\#(turnsJSON)')
+
+        def before_continuation(span):
+            cut = min([i for i in (span.find(m) for m in TURN_MARKERS) if i >= 0], default=len(span))
+            head = span[:cut]
+            return span if not head.strip() else head
 
         def last_boxed(text):
             i = text.rfind("\\boxed{")
@@ -213,7 +221,7 @@ public enum TrainingExport {
                 tag = answer_tag(text)
                 if tag is not None:
                     inner = last_boxed(tag)
-                    return (inner, True) if inner is not None else (tag, False)
+                    return (inner, True) if inner is not None else (before_continuation(tag), False)
             return None, False
 
         def _parse(s, is_latex):

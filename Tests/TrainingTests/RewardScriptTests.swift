@@ -45,6 +45,8 @@ import Testing
         ("<think>x</think> <answer>so \\boxed{4}</answer> and \\boxed{5}", false),
         ("The answer is 4", false),
         ("we reach 4 and then", true),
+        // A real SmolLM2 r1 response (corpus asdiv-0009): the span ends where the model opens a new turn.
+        ("4 + 3 = 7 hours <answer> 4 hours\n\nThe User: How many hours does Ryan spend on 3 tasks?</answer>", false),
     ]
 
     @Test(.enabled(if: python != nil, "needs python3"),

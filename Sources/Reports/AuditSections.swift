@@ -28,6 +28,15 @@ public enum AuditSections {
     static func interval(_ ci: ConfidenceInterval) -> String {
         "\(percent(ci.estimate)) [\(percent(ci.lower)), \(percent(ci.upper))]"
     }
+    /// A stored share over `trials` items, shown with its Wilson interval (from Analyses).
+    static func share(_ x: Double, over trials: Int) -> String {
+        ReportedFigures.rate(x, over: trials).map(interval) ?? percent(x)
+    }
+    /// A bootstrap interval over `questions`, replaced by Wilson's where it is degenerate at 0 or 1.
+    static func proper(_ ci: ConfidenceInterval, questions: Int) -> ConfidenceInterval {
+        ReportedFigures.nonDegenerate(ci, trials: questions)
+    }
+
     static func levelText(_ ci: ConfidenceInterval?) -> String {
         guard let ci else { return "95% interval" }
         return "\(ChartNumber.format(ci.level, as: .percent)) \(ci.method) interval"
@@ -44,11 +53,14 @@ public enum AuditSections {
             columns: ["template", "samples", "answers", "continues", "unparsed", "answer rate", "format rate", "truncated", "accuracy"],
             rows: r.templates.map { t in
                 [t.template + (t.template == r.bestTemplate ? " (best)" : ""), "\(t.samples)", "\(t.answers)", "\(t.continues)",
-                 "\(t.unparsed)", interval(t.rate), percent(t.formatRate), percent(t.truncationRate), percent(t.accuracy)]
+                 "\(t.unparsed)", interval(t.rate), share(t.formatRate, over: t.samples), share(t.truncationRate, over: t.samples),
+                 share(t.accuracy, over: t.samples)]
             })
+        let continuing = "Continues the text instead of answering"
+        let continues = r.templates.map(\.continues).reduce(0, +)
         let samples = r.templates.flatMap { t in
             t.continuingExamples.map { e in
-                ReportSample(category: "Continues the text instead of answering", questionID: e.questionID,
+                ReportSample(category: continuing, questionID: e.questionID,
                              labels: [ReportFact("template", e.template), ReportFact("temperature", temperatureText(e.temperature)),
                                       ReportFact("sample", "\(e.sampleIndex)")],
                              response: e.text)
@@ -61,7 +73,10 @@ public enum AuditSections {
                 method: "\(r.method); rate = answers / (answers + continues), \(levelText(r.templates.first?.rate)); unparsed judge replies are left out.",
                 provenance: provenance(r.context, templates: r.templates.map(\.template))),
             charts: [chart], table: table, samples: samples,
-            notes: r.bestTemplate.map { ["Best template: \($0) (used for exploration and reflection)."] } ?? [])
+            notes: (r.bestTemplate.map { ["Best template: \($0) (used for exploration and reflection)."] } ?? [])
+                + ["\(continues) of \(r.templates.map(\.samples).reduce(0, +)) responses continue the text instead of answering (" +
+                   r.templates.map { "\($0.template): \($0.continues)" }.joined(separator: ", ") + "); \(samples.count) shown below."],
+            sampleTotals: samples.isEmpty ? [:] : [continuing: continues])
     }
 
     /// The k values drawn: 1, 2, 4, … and k itself.
@@ -78,7 +93,7 @@ public enum AuditSections {
         let temps = r.temperatures.sorted { $0.temperature < $1.temperature }
         let lines = shownK(r.k).map { k in
             LineSeries(name: "pass@\(k)", points: temps.compactMap { t in
-                k - 1 < t.passAtK.count ? LinePoint(x: t.temperature, y: value(t.passAtK[k - 1])) : nil
+                k - 1 < t.passAtK.count ? LinePoint(x: t.temperature, y: value(proper(t.passAtK[k - 1], questions: t.questions))) : nil
             })
         }
         let passChart = ChartSpec(title: "pass@k vs temperature (\(r.context.model), template \(r.template))",
@@ -92,14 +107,17 @@ public enum AuditSections {
         let table = ReportTable(
             columns: ["temperature", "questions", "sample accuracy", "format rate", "pass@1", "pass@\(r.k)", "no correct sample"],
             rows: temps.map { t in
-                [temperatureText(t.temperature), "\(t.questions)", percent(t.sampleAccuracy), percent(t.formatRate),
-                 t.passAtK.first.map(interval) ?? "–", t.passAtK.last.map(interval) ?? "–", interval(t.zeroCorrect)]
+                [temperatureText(t.temperature), "\(t.questions)",
+                 ReportedFigures.sampleAccuracy(t, k: r.k).map(interval) ?? percent(t.sampleAccuracy),
+                 share(t.formatRate, over: t.questions * r.k),
+                 t.passAtK.first.map { interval(proper($0, questions: t.questions)) } ?? "–",
+                 t.passAtK.last.map { interval(proper($0, questions: t.questions)) } ?? "–", interval(t.zeroCorrect)]
             })
         return ReportSection(
             id: "exploration", title: "pass@k vs temperature",
             caption: ReportCaption(
                 measures: "How often at least one of k samples is correct, per sampling temperature (paper §2.1, Fig. 3 middle); questions with no correct sample give RL no reward signal.",
-                method: "Unbiased pass@k estimator (Chen et al. 2021) averaged over questions; shaded bands are \(levelText(temps.first?.passAtK.first)) over questions.",
+                method: "Unbiased pass@k estimator (Chen et al. 2021) averaged over questions; shaded bands are \(levelText(temps.first?.passAtK.first)) over questions, replaced by the 95% Wilson interval over questions where the bootstrap is degenerate at 0% or 100%; sample accuracy and format rate carry Wilson intervals over all samples.",
                 provenance: provenance(r.context, templates: [r.template], temperatures: temps.map(\.temperature))),
             charts: [passChart, zeroChart], table: table)
     }
@@ -165,12 +183,12 @@ public enum AuditSections {
         let chart = ChartSpec(
             title: "Benchmark accuracy (\(r.context.model), \(r.decoding))", x: ChartAxis("benchmark"),
             y: ChartAxis("accuracy", format: .percent, min: 0),
-            data: .bars(categories: r.sets.map(\.name), series: [BarSeries(name: r.context.model, values: r.sets.map { value($0.accuracy) })]))
+            data: .bars(categories: r.sets.map(\.name), series: [BarSeries(name: r.context.model, values: r.sets.map { value(proper($0.accuracy, questions: $0.questions)) })]))
         let table = ReportTable(
             columns: ["model", "template", "decoding"] + r.sets.map(\.name) + ["Avg."],
             rows: [[r.context.model, r.template, r.decoding] + r.sets.map { percent($0.accuracy.estimate) } + [percent(r.average)]])
         let notes = r.sets.map { s in
-            "\(s.name): \(s.questions) questions, \(s.samples) samples, accuracy \(interval(s.accuracy)), format rate \(percent(s.formatRate)), truncated \(percent(s.truncationRate)), mean \(ChartNumber.format(s.meanCompletionTokens, as: .number)) tokens."
+            "\(s.name): \(s.questions) questions, \(s.samples) samples, accuracy \(interval(proper(s.accuracy, questions: s.questions))), format rate \(share(s.formatRate, over: s.samples)), truncated \(share(s.truncationRate, over: s.samples)), mean \(ChartNumber.format(s.meanCompletionTokens, as: .number)) tokens."
         }
         return ReportSection(
             id: "benchmarks", title: "Benchmark scores",

@@ -110,10 +110,18 @@ public enum ChartNumber {
             if compact, abs(value) >= 10_000 { return trim(String(format: "%.1f", value / 1_000)) + "k" }
             return String(Int(value.rounded()))
         case .number:
+            if value != 0, abs(value) < 0.001 { return scientific(value) }
             if compact, abs(value) >= 10_000 { return String(format: "%.0e", value) }
             if abs(value) >= 100 { return trim(String(format: "%.1f", value)) }
             return trim(String(format: "%.3f", value))
         }
+    }
+
+    /// `3e-6`, `1.5e-7`: values too small for three decimals (learning rates) in scientific notation.
+    static func scientific(_ value: Double) -> String {
+        let parts = String(format: "%.2e", value).split(separator: "e")
+        guard parts.count == 2, let exponent = Int(parts[1]) else { return String(format: "%g", value) }
+        return trim(String(parts[0])) + "e" + String(exponent)
     }
 
     private static func trim(_ s: String) -> String {

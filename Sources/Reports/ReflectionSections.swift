@@ -22,16 +22,21 @@ extension AuditSections {
             }))
         let table = ReportTable(
             columns: ["keyword"] + temps.flatMap { ["responses (T = \(temperatureText($0.temperature)))", "occurrences (T = \(temperatureText($0.temperature)))"] },
-            rows: found.map { k in [k] + temps.flatMap { ["\($0.keyword.responsesWithKeyword[k] ?? 0)", "\($0.keyword.occurrences[k] ?? 0)"] } })
+            rows: (found.isEmpty ? r.keywords : found).map { k in [k] + temps.flatMap { ["\($0.keyword.responsesWithKeyword[k] ?? 0)", "\($0.keyword.occurrences[k] ?? 0)"] } })
         var notes: [String] = []
-        if !absent.isEmpty { notes.append("Keywords never found: \(absent.joined(separator: ", ")).") }
+        let responses = temps.map(\.keyword.responses).reduce(0, +)
+        if found.isEmpty {
+            notes.append("Detection ran: no keyword found in \(responses) responses (pool: \(r.keywords.joined(separator: ", "))).")
+        } else if !absent.isEmpty {
+            notes.append("Keywords never found: \(absent.joined(separator: ", ")).")
+        }
         return ReportSection(
             id: "reflection-keywords", title: "Self-reflection keywords",
             caption: ReportCaption(
                 measures: "How many responses contain each self-reflection keyword (paper Fig. 9, log scale).",
                 method: "\(r.keywordMatching) matching of the keyword pool, case-insensitive; a response counts once per keyword however often it appears.",
                 provenance: provenance(r.context, templates: [r.template], temperatures: temps.map(\.temperature))),
-            charts: found.isEmpty ? [] : [chart], table: found.isEmpty ? nil : table, notes: notes)
+            charts: found.isEmpty ? [] : [chart], table: responses == 0 && found.isEmpty ? nil : table, notes: notes)
     }
 
     /// Keyword, judge and cross detection rates at response and question level, and the confusion matrix.
@@ -39,8 +44,7 @@ extension AuditSections {
         let temps = r.temperatures.sorted { $0.temperature < $1.temperature }
         var charts: [ChartSpec] = [], rows: [[String]] = [], notes: [String] = []
         func rate(_ hit: Int, _ n: Int) -> ChartValue? {
-            guard n > 0, let ci = try? WilsonInterval.interval(successes: hit, trials: n) else { return nil }
-            return value(ci)
+            ReportedFigures.rate(hit, of: n).map(value)
         }
         for t in temps {
             let k = t.keyword
@@ -104,7 +108,7 @@ extension AuditSections {
     public static func reflectionAccuracy(_ r: ReflectionResult) -> ReportSection {
         let temps = r.temperatures.sorted { $0.temperature < $1.temperature }
         let bins = temps.first?.accuracy.histogram.count ?? 0
-        let edges = bins > 0 ? (0...bins).map { -1 + 2 * Double($0) / Double(bins) } : []
+        let edges = ReportedFigures.accuracyGapEdges(bins: bins)
         let usable = temps.filter { $0.accuracy.histogram.count == bins && !$0.accuracy.gaps.isEmpty }
         let chart = ChartSpec(
             title: "Accuracy with reflection − without, per question (\(r.context.model))",

@@ -7,7 +7,9 @@ import Foundation
 /// Merges reports of several runs.
 public enum ReportComparison {
     /// One document comparing `reports` (run name, its document), in the given order.
-    public static func merge(_ reports: [(run: String, document: ReportDocument)]) -> ReportDocument {
+    /// `settings` (run → "k 8, n 60, template r1, …") is appended to the title of every chart that
+    /// overlays several runs, so each series is read with the settings that made it.
+    public static func merge(_ reports: [(run: String, document: ReportDocument)], settings: [String: String] = [:]) -> ReportDocument {
         var order: [String] = []
         var byID: [String: [(run: String, section: ReportSection)]] = [:]
         for (run, doc) in reports {
@@ -25,11 +27,11 @@ public enum ReportComparison {
         }
         return ReportDocument(title: "r1audit comparison: " + reports.map(\.run).joined(separator: " vs "),
                               models: models, metadata: metadata,
-                              sections: order.map { merge(byID[$0] ?? []) })
+                              sections: order.map { merge(byID[$0] ?? [], settings: settings) })
     }
 
     /// Merges the same section from several runs.
-    static func merge(_ parts: [(run: String, section: ReportSection)]) -> ReportSection {
+    static func merge(_ parts: [(run: String, section: ReportSection)], settings: [String: String] = [:]) -> ReportSection {
         guard var out = parts.first?.section else {
             return ReportSection(id: "empty", title: "", caption: ReportCaption(measures: "", method: ""))
         }
@@ -37,7 +39,11 @@ public enum ReportComparison {
         out.caption.provenance = mergeFacts(parts.map { ($0.run, $0.section.caption.provenance) })
         let chartCount = parts.map(\.section.charts.count).max() ?? 0
         out.charts = (0..<chartCount).flatMap { j in
-            mergeCharts(parts.compactMap { j < $0.section.charts.count ? ($0.run, $0.section.charts[j]) : nil })
+            let charts = parts.compactMap { j < $0.section.charts.count ? ($0.run, $0.section.charts[j]) : nil }
+            let merged = mergeCharts(charts)
+            guard merged.count == 1, charts.count > 1, !settings.isEmpty else { return merged }
+            let titled = charts.map { run, _ in "\(run): \(settings[run] ?? "settings not stored")" }.joined(separator: "; ")
+            return merged.map { c in var c = c; c.title += " — " + titled; return c }
         }
         out.table = mergeTables(parts.compactMap { p in p.section.table.map { (p.run, $0) } })
         out.samples = parts.flatMap { p in
@@ -48,6 +54,9 @@ public enum ReportComparison {
             }
         }
         out.notes = parts.flatMap { p in p.section.notes.map { "\(p.run): \($0)" } }
+        out.sampleTotals = parts.reduce(into: [:]) { totals, p in
+            for (c, n) in p.section.sampleTotals { totals[c, default: 0] += n }
+        }
         return out
     }
 

@@ -94,12 +94,16 @@ public struct ReportSection: Sendable, Codable, Hashable {
     public var samples: [ReportSample]
     /// Extra remarks, such as why a section has no data.
     public var notes: [String]
+    /// How many responses of the run fall in each sample category (more than the examples shown),
+    /// by category name; a category without an entry shows only its example count.
+    public var sampleTotals: [String: Int]
 
     /// Creates a section.
     public init(id: String, title: String, caption: ReportCaption, charts: [ChartSpec] = [],
-                table: ReportTable? = nil, samples: [ReportSample] = [], notes: [String] = []) {
+                table: ReportTable? = nil, samples: [ReportSample] = [], notes: [String] = [],
+                sampleTotals: [String: Int] = [:]) {
         self.id = id; self.title = title; self.caption = caption; self.charts = charts
-        self.table = table; self.samples = samples; self.notes = notes
+        self.table = table; self.samples = samples; self.notes = notes; self.sampleTotals = sampleTotals
     }
 
     /// True when the section has nothing to draw, tabulate or show.

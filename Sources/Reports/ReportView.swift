@@ -65,7 +65,11 @@ struct SectionView {
             if groups[sample.category] == nil { order.append(sample.category) }
             groups[sample.category, default: []].append(SampleView(sample))
         }
-        sampleGroups = order.map { SampleGroupView(category: clean($0), count: groups[$0]?.count ?? 0, samples: groups[$0] ?? []) }
+        sampleGroups = order.map { c in
+            let shown = groups[c]?.count ?? 0
+            let count = s.sampleTotals[c].map { $0 > shown ? "\(shown) shown of \($0)" : "\($0)" } ?? "\(shown)"
+            return SampleGroupView(category: clean(c), count: count, samples: groups[c] ?? [])
+        }
         hasSamples = !sampleGroups.isEmpty
         noData = s.hasNoData
     }
@@ -103,7 +107,8 @@ struct RowView { let cells: [String] }
 /// Samples of one category.
 struct SampleGroupView {
     let category: String
-    let count: Int
+    /// "3", or "3 shown of 42" when the run holds more responses of the category than are shown.
+    let count: String
     let samples: [SampleView]
 }
 
@@ -122,8 +127,16 @@ struct SampleView {
         hasLabels = !s.labels.isEmpty
         prompt = clean(s.prompt)
         hasPrompt = !s.prompt.isEmpty
-        response = clean(s.response)
-        responseFenced = MarkupEscaping.markdownFenced(s.response)
+        let shown = SampleView.displayed(s.response)
+        response = clean(shown)
+        responseFenced = MarkupEscaping.markdownFenced(shown)
+    }
+
+    /// The response as shown: "(empty response)" for an empty one, a note for whitespace only.
+    static func displayed(_ response: String) -> String {
+        if response.isEmpty { return "(empty response)" }
+        if response.allSatisfy(\.isWhitespace) { return "(whitespace only: \(response.unicodeScalars.count) characters)" }
+        return response
     }
 }
 

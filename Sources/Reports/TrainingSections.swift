@@ -3,6 +3,7 @@
 // grouped by what they contain ("reward"/"accuracy", "length", anything else), so a new metric
 // shows up without changing the report.
 import Foundation
+import Analyses
 import RunStore
 
 /// Builds the training-curve section from stored per-step metrics.
@@ -33,6 +34,7 @@ public enum TrainingSections {
     static func group(_ name: String) -> String {
         let n = name.lowercased()
         if n.contains("per_second") || n.contains("tokens_per") { return "throughput" }
+        if n.hasSuffix("lr") || n.contains("learning_rate") || n.contains("learning-rate") { return "learning rate" }
         if n.contains("reward") || n.contains("accuracy") { return "reward" }
         if n.contains("length") { return "length" }
         if n.hasSuffix("_share") || n.contains("share") { return "shares" }
@@ -48,43 +50,28 @@ public enum TrainingSections {
         return 50
     }
 
-    /// The RL objective recorded in the run config: the first JSON object under a key named
-    /// "objective", described as Dr. GRPO / GRPO when its settings match the paper's definitions.
-    public static func objective(config: [String: String]) -> String? {
-        for key in config.keys.sorted() {
-            guard let data = config[key]?.data(using: .utf8),
-                  let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { continue }
-            if key.lowercased().contains("objective"), let s = json as? String { return s }
-            if let found = find("objective", in: json) { return describeObjective(found) }
-        }
-        return nil
-    }
+    /// The RL objective recorded in the run config, as named by `Analyses.ReportedFigures.objective`.
+    public static func objective(config: [String: String]) -> String? { ReportedFigures.objective(config: config) }
 
-    static func find(_ key: String, in json: Any) -> Any? {
-        if let d = json as? [String: Any] {
-            if let v = d[key] { return v }
-            for k in d.keys.sorted() { if let v = d[k].flatMap({ find(key, in: $0) }) { return v } }
-        } else if let a = json as? [Any] {
-            for v in a { if let f = find(key, in: v) { return f } }
+    /// A metric's legend in words: `train/mean_length_correct` → "mean length of correct responses".
+    public static func legend(_ name: String) -> String {
+        var n = name
+        for prefix in ["train/", "train.", "training/", "training.", "eval/", "eval."] where n.hasPrefix(prefix) {
+            n.removeFirst(prefix.count); break
         }
-        return nil
-    }
-
-    static func describeObjective(_ json: Any) -> String {
-        guard let d = json as? [String: Any] else { return "\(json)" }
-        let scale = d["scaleByStd"] as? Bool, aggregation = d["aggregation"] as? String, baseline = d["baseline"] as? String
-        let name: String
-        switch (scale, aggregation) {
-        case (false?, "seq-mean-token-sum-norm"?): name = "Dr. GRPO"
-        case (true?, "seq-mean-token-mean"?): name = "GRPO"
-        default: name = "custom objective"
-        }
-        var parts: [String] = []
-        if let baseline { parts.append("baseline \(baseline)") }
-        if let scale { parts.append(scale ? "advantages / std" : "no std scaling") }
-        if let aggregation { parts.append("aggregation \(aggregation)") }
-        if let kl = d["klCoefficient"] as? Double { parts.append("KL β \(ChartNumber.format(kl, as: .number))") }
-        return parts.isEmpty ? name : "\(name) (\(parts.joined(separator: ", ")))"
+        let known: [String: String] = [
+            "reward": "mean reward", "accuracy": "accuracy", "lr": "learning rate", "learning_rate": "learning rate",
+            "loss": "policy loss", "kl": "KL divergence to the reference", "entropy": "token entropy",
+            "grad_norm": "gradient norm", "clip_fraction": "share of clipped ratios",
+            "mean_length": "mean response length", "mean_length_correct": "mean length of correct responses",
+            "mean_length_incorrect": "mean length of incorrect responses",
+            "truncated_share": "share of truncated responses", "no_answer_share": "share of responses without an answer",
+            "zero_variance_share": "share of groups with zero reward variance",
+            "tokens_per_second": "tokens per second",
+        ]
+        if let words = known[n.lowercased()] { return words }
+        return n.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "/", with: " · ")
+            .replacingOccurrences(of: ".", with: " ")
     }
 
     /// The training section: reward/accuracy curves, response-length curves (correct vs incorrect),
@@ -103,17 +90,18 @@ public enum TrainingSections {
             switch g {
             case "reward": title = "Reward and accuracy over training"; y = ChartAxis("mean per step")
             case "length": title = "Response length over training (correct vs incorrect)"; y = ChartAxis("completion tokens")
-            case "shares": title = "Truncated, unanswered and zero-variance shares"; y = ChartAxis("share of responses or groups", format: .percent)
+            case "shares": title = "Truncated, unanswered and zero-variance shares"; y = ChartAxis("share of responses or groups", format: .percent, min: 0, max: 1)
+            case "learning rate": title = "Learning rate"; y = ChartAxis("learning rate (scientific notation)")
             case "throughput": title = "Throughput"; y = ChartAxis("tokens per second")
             default: title = g; y = ChartAxis(g)
             }
             return ChartSpec(title: title, x: ChartAxis("policy step", format: .integer), y: y,
                              data: .lines(cs.map { c in
-                                 LineSeries(name: c.name, points: c.points.map { LinePoint(x: Double($0.step), y: ChartValue($0.value)) })
+                                 LineSeries(name: legend(c.name), points: c.points.map { LinePoint(x: Double($0.step), y: ChartValue($0.value)) })
                              }))
         }
         let steps = Set(curves.flatMap { $0.points.map(\.step) }).sorted()
-        let lastRows = curves.map { c in [c.name, "\(c.points.count)", c.points.first.map { ChartNumber.format($0.value, as: .number) } ?? "–",
+        let lastRows = curves.map { c in [legend(c.name) + " (" + c.name + ")", "\(c.points.count)", c.points.first.map { ChartNumber.format($0.value, as: .number) } ?? "–",
                                           c.points.last.map { ChartNumber.format($0.value, as: .number) } ?? "–"] }
         var provenance: [ReportFact] = []
         if let model { provenance.append(ReportFact("model", model)) }

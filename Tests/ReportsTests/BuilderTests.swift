@@ -34,7 +34,7 @@ import RunStore
         let objective = try #require(training.caption.provenance.first { $0.key == "objective" }?.value)
         #expect(objective.hasPrefix("Dr. GRPO (baseline mean, no std scaling"))
         let browser = try #require(doc.sections.last)
-        #expect(Set(browser.samples.map(\.category)) == ["Correct", "Incorrect", "No answer extracted", "Truncated at the token budget", "Self-reflection keyword found"])
+        #expect(Set(browser.samples.map(\.category)) == ["Correct", "Incorrect", "No answer extracted", "Truncated at the token budget, no answer"])
     }
 
     @Test func filledStoreRendersWellFormedAndEscaped() throws {
@@ -101,7 +101,7 @@ import RunStore
         #expect(detectors.charts.contains { $0.title.hasPrefix("qwen: ") })   // heat maps stay per run
         let training = try #require(merged.sections.first { $0.id == "training" })
         guard case let .lines(lines)? = training.charts.first?.data else { Issue.record("expected lines"); return }
-        #expect(lines.map(\.name) == ["smol · train/accuracy", "smol · train/reward", "qwen · train/accuracy", "qwen · train/reward"])
+        #expect(lines.map(\.name) == ["smol · accuracy", "smol · mean reward", "qwen · accuracy", "qwen · mean reward"])   // legends in words
         _ = try Markup.parseXML(try ReportRenderer.html(merged, templates: .embedded))
     }
 

@@ -2,6 +2,7 @@
 // figures compare models; GRPO vs Dr. GRPO training runs overlay their curves). Thin command.
 import ArgumentParser
 import Foundation
+import Analyses
 import Reports
 import RunStore
 
@@ -14,6 +15,11 @@ struct CompareCommand: AsyncParsableCommand {
         Each RUN is a run name under --runs-dir (or a path to a run folder or run.sqlite). Matching \
         sections are merged: bar and line charts get one series per run, tables a leading "run" \
         column, confusion matrices stay one per run. Writes report.md and report.html into --output.
+
+        Refuses runs measured with different k, n, template, max tokens or grader (read from their \
+        stored results) unless --allow-mismatch is given; then the report opens with a warning listing \
+        the differences. Each overlaid chart is titled with every run's settings; model-vs-model deltas \
+        are paired bootstrap differences over the questions both runs hold.
 
         Examples:
           r1audit compare smollm2 qwen-coder --output runs/compare-models
@@ -34,6 +40,9 @@ struct CompareCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Example responses shown per category per run.", valueName: "N"))
     var samples = 2
+
+    @Flag(name: .long, help: "Compare runs whose k, n, template, max tokens or grader differ, with a warning in the report and on stderr.")
+    var allowMismatch = false
 
     @OptionGroup var format: OutputOptions
 
@@ -61,12 +70,29 @@ struct CompareCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let reports = try runs.map { arg -> (run: String, document: ReportDocument) in
+        var reports: [(run: String, document: ReportDocument)] = [], settings: [RunSettings] = []
+        var explorations: [(run: String, exploration: ExplorationResult)] = []
+        for arg in runs {
             let (name, url) = store(arg)
             let database = try RunDatabase(url: url, readOnly: true)
-            return (name, try ReportBuilder.build(database: database, runName: name, samplesPerCategory: samples))
+            settings.append(ComparisonChecks.settings(run: name, database: database))
+            if let e = try? ExplorationResult.load(from: database) { explorations.append((name, e)) }
+            reports.append((name, try ReportBuilder.build(database: database, runName: name, samplesPerCategory: samples)))
         }
-        let document = ReportComparison.merge(reports)
+        let mismatches = ComparisonChecks.mismatches(settings)
+        if !mismatches.isEmpty && !allowMismatch {
+            throw CLIError.badInput("these runs were measured differently, so their charts would not compare like with like:\n  "
+                                  + mismatches.joined(separator: "\n  ")
+                                  + "\nRe-run them with the same settings, or pass --allow-mismatch to compare anyway with a warning.")
+        }
+        var document = ReportComparison.merge(reports, settings: Dictionary(settings.map { ($0.run, $0.summary) }, uniquingKeysWith: { a, _ in a }))
+        if explorations.count == runs.count, let paired = ComparisonChecks.pairedDifferences(explorations) {
+            document.sections.insert(paired, at: 0)
+        }
+        if !mismatches.isEmpty {
+            document.sections.insert(ComparisonChecks.warningSection(mismatches, settings: settings), at: 0)
+            FileHandle.standardError.write(Data(("WARNING: compared runs differ: " + mismatches.joined(separator: "; ") + "\n").utf8))
+        }
         let directory = URL(fileURLWithPath: output ?? (runsDir + "/compare-" + reports.map(\.run).joined(separator: "-vs-")))
         let files = try ReportFiles.write(document, to: directory, templates: ReportTemplates.load(directory: templates))
         try format.emit(files) {

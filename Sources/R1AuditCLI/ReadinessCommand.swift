@@ -4,6 +4,7 @@ import Analyses
 import ArgumentParser
 import Datasets
 import Foundation
+import RunStore
 
 /// Will RL on this model, template and data have signal, and would a gain be real?
 struct ReadinessCommand: AsyncParsableCommand {

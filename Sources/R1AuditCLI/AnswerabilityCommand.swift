@@ -16,7 +16,11 @@ struct AnswerabilityCommand: AsyncParsableCommand {
         with the paper's prompt (a reply that does not start with 0 or 1 after whitespace and Markdown emphasis \
         is counted as unparsed, never guessed: "10", "-1", "1.5", "1st" or text before the digit are unparsed); \
         without one a documented heuristic does (an extractable answer, or a final numeric statement before any \
-        new question; see docs/ANALYSES.md). Prints the answer rate with a 95% Wilson interval and the best template.
+        new question; see docs/ANALYSES.md). Prints the answer rate with a 95% Wilson interval, the strict and \
+        lenient format rates (`*` marks the rule in force: strict under --paper-parity), accuracy and the best \
+        template. Each response's verdict and rule (or the judge's reply) is stored; `r1audit export --jsonl` shows them.
+
+        Questions: a --dataset file or suite is used whole; builtin gives 20; --limit N or --sample N takes fewer.
 
         Example: r1audit answerability --templates r1,qwen-math,none --limit 20
         """)
@@ -60,12 +64,12 @@ struct AnswerabilityCommand: AsyncParsableCommand {
     /// The answerability table.
     static func render(_ r: AnswerabilityResult) -> String {
         let rows = r.templates.map { t in
-            [t.template, "\(t.samples)", "\(t.answers)", "\(t.continues)", "\(t.unparsed)", AnalysisCLI.pct(t.rate),
-             AnalysisCLI.pct(t.formatRate), AnalysisCLI.pct(t.truncationRate), AnalysisCLI.pct(t.accuracy)]
+            [t.template, "\(t.samples)", "\(t.answers)", "\(t.continues)", "\(t.unparsed)", AnalysisCLI.pct(t.rate)]
+                + AnalysisCLI.formats(t.formatRates) + [AnalysisCLI.pct(t.truncationRate), AnalysisCLI.pct(t.accuracy)]
         }
         return """
         Answerability (\(r.method))
-        \(AnalysisCLI.table(["template", "samples", "answers", "continues", "unparsed", "answer rate [95% CI]", "format", "truncated", "correct"], rows))
+        \(AnalysisCLI.table(["template", "samples", "answers", "continues", "unparsed", "answer rate [95% CI]", "strict format", "lenient format", "truncated", "correct"], rows))
         best template: \(r.bestTemplate ?? "none")
         \(r.context.caption)
         """

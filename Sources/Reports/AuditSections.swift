@@ -41,10 +41,12 @@ public enum AuditSections {
             data: .bars(categories: r.templates.map(\.template),
                         series: [BarSeries(name: r.context.model, values: r.templates.map { value($0.rate) })]))
         let table = ReportTable(
-            columns: ["template", "samples", "answers", "continues", "unparsed", "answer rate", "format rate", "truncated", "accuracy"],
+            columns: ["template", "samples", "answers", "continues", "unparsed", "answer rate", "strict format", "lenient format",
+                      "truncated", "accuracy", "grader"],
             rows: r.templates.map { t in
                 [t.template + (t.template == r.bestTemplate ? " (best)" : ""), "\(t.samples)", "\(t.answers)", "\(t.continues)",
-                 "\(t.unparsed)", interval(t.rate), percent(t.formatRate), percent(t.truncationRate), percent(t.accuracy)]
+                 "\(t.unparsed)", interval(t.rate)] + formatCells(t.formatRates)
+                    + [percent(t.truncationRate), percent(t.accuracy), t.grader ?? r.context.graderKey ?? r.context.grader]
             })
         let samples = r.templates.flatMap { t in
             t.continuingExamples.map { e in
@@ -64,6 +66,18 @@ public enum AuditSections {
             notes: r.bestTemplate.map { ["Best template: \($0) (used for exploration and reflection)."] } ?? [])
     }
 
+    /// Strict and lenient format rates, the rule in force marked (strict under paper parity); "–" for a
+    /// template without an answer format.
+    static func formatCells(_ f: FormatRates) -> [String] {
+        [f.strict.map { percent($0) + (f.rule == .strict ? " (used)" : "") } ?? "–",
+         f.lenient.map { percent($0) + (f.rule == .lenient ? " (used)" : "") } ?? "–"]
+    }
+
+    /// "template r1, grader auto+fallback" for titles.
+    static func templateAndGrader(_ template: String, _ c: FigureContext, grader: String? = nil) -> String {
+        "template \(template), grader \(grader ?? c.graderKey ?? c.grader)"
+    }
+
     /// The k values drawn: 1, 2, 4, … and k itself.
     static func shownK(_ k: Int) -> [Int] {
         guard k >= 1 else { return [] }
@@ -81,7 +95,7 @@ public enum AuditSections {
                 k - 1 < t.passAtK.count ? LinePoint(x: t.temperature, y: value(t.passAtK[k - 1])) : nil
             })
         }
-        let passChart = ChartSpec(title: "pass@k vs temperature (\(r.context.model), template \(r.template))",
+        let passChart = ChartSpec(title: "pass@k vs temperature (\(r.context.model), \(templateAndGrader(r.template, r.context, grader: r.grader)))",
                                   x: ChartAxis("sampling temperature"),
                                   y: ChartAxis("pass@k", format: .percent, min: 0, max: 1), data: .lines(lines))
         let zeroChart = ChartSpec(
@@ -90,13 +104,13 @@ public enum AuditSections {
             data: .bars(categories: temps.map { "T = " + temperatureText($0.temperature) },
                         series: [BarSeries(name: r.context.model, values: temps.map { value($0.zeroCorrect) })]))
         let table = ReportTable(
-            columns: ["temperature", "questions", "sample accuracy", "format rate", "pass@1", "pass@\(r.k)", "no correct sample"],
+            columns: ["temperature", "questions", "sample accuracy", "strict format", "lenient format", "pass@1", "pass@\(r.k)", "no correct sample"],
             rows: temps.map { t in
-                [temperatureText(t.temperature), "\(t.questions)", percent(t.sampleAccuracy), percent(t.formatRate),
+                [temperatureText(t.temperature), "\(t.questions)", percent(t.sampleAccuracy)] + formatCells(t.formatRates) + [
                  t.passAtK.first.map(interval) ?? "–", t.passAtK.last.map(interval) ?? "–", interval(t.zeroCorrect)]
             })
         return ReportSection(
-            id: "exploration", title: "pass@k vs temperature",
+            id: "exploration", title: "pass@k vs temperature (\(templateAndGrader(r.template, r.context, grader: r.grader)))",
             caption: ReportCaption(
                 measures: "How often at least one of k samples is correct, per sampling temperature (paper §2.1, Fig. 3 middle); questions with no correct sample give RL no reward signal.",
                 method: "Unbiased pass@k estimator (Chen et al. 2021) averaged over questions; shaded bands are \(levelText(temps.first?.passAtK.first)) over questions.",
@@ -123,7 +137,7 @@ public enum AuditSections {
             let temps = e.temperatures.sorted { $0.temperature < $1.temperature }
             let cats = ResponseCategory.allCases
             charts.append(ChartSpec(
-                title: "Mean response length by category (\(e.context.model))", x: ChartAxis("response category"),
+                title: "Mean response length by category (\(e.context.model), \(templateAndGrader(e.template, e.context, grader: e.grader)))", x: ChartAxis("response category"),
                 y: ChartAxis("completion tokens", format: .number),
                 data: .bars(categories: cats.map(categoryName), series: temps.map { t in
                     BarSeries(name: "T = " + temperatureText(t.temperature),
@@ -143,7 +157,7 @@ public enum AuditSections {
             context = context ?? r.context
             let temps = r.temperatures.sorted { $0.temperature < $1.temperature }
             charts.append(ChartSpec(
-                title: "Mean response length with and without self-reflection", x: ChartAxis("responses"),
+                title: "Mean response length with and without self-reflection (\(templateAndGrader(r.template, r.context)))", x: ChartAxis("responses"),
                 y: ChartAxis("completion tokens", format: .number),
                 data: .bars(categories: ["with reflection", "without reflection"], series: temps.map { t in
                     BarSeries(name: "T = " + temperatureText(t.temperature),
@@ -152,11 +166,11 @@ public enum AuditSections {
                 })))
         }
         return ReportSection(
-            id: "lengths", title: "Response length by category",
+            id: "lengths", title: "Response length by category" + ((exploration?.template ?? reflection?.template).map { " (template \($0))" } ?? ""),
             caption: ReportCaption(
                 measures: "Mean completion length in tokens of truncated, unanswered, correct and incorrect responses, and of responses with and without self-reflection (paper appendix D, Table 5).",
                 method: "Completion tokens as counted by the sampling backend; truncated means the max-token budget was reached; reflection is decided by the \(reflection?.temperatures.first?.detector ?? "keyword") detector.",
-                provenance: context.map { provenance($0) } ?? []),
+                provenance: context.map { provenance($0, templates: [exploration?.template ?? reflection?.template].compactMap { $0 }) } ?? []),
             charts: charts, table: rows.isEmpty ? nil : ReportTable(columns: ["temperature", "category", "responses", "mean", "median", "min", "max"], rows: rows))
     }
 

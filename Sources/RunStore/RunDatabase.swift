@@ -1,7 +1,8 @@
 // One SQLite database per run (runs/NAME/run.sqlite) through GRDB's DatabasePool: WAL journal, every
 // write in a transaction, so SIGKILL at any moment loses at most the write in progress. The schema
 // version is checked on open; another version, a foreign SQLite file or a corrupt file is refused
-// and never modified (it is first opened read-only to check). Schema: docs/RUNSTORE.md.
+// and never modified (it is first opened read-only to check). A store of an older schema version is
+// brought up to date by GRDB migrations (RunDatabase+Migrations.swift). Schema: docs/RUNSTORE.md.
 import Foundation
 import GRDB
 
@@ -9,7 +10,9 @@ import GRDB
 /// and lets reads run in parallel.
 public final class RunDatabase: Sendable {
     /// The schema version this build reads and writes.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
+    /// The oldest schema version this build migrates from.
+    public static let oldestMigratableVersion = 1
     /// SQLite `application_id` of r1audit run stores ("R1AU").
     public static let applicationID: Int32 = 0x5231_4155
     /// The file name inside a run folder.
@@ -42,8 +45,9 @@ public final class RunDatabase: Sendable {
         do { pool = try DatabasePool(path: path, configuration: config) } catch {
             throw RunStoreError.corrupt(path: path, reason: Self.describe(error))
         }
-        if isNew {
-            try write("creating the schema") { db in try Self.createSchema(db) }
+        do { try Self.migrator.migrate(pool) } catch let e as RunStoreError { throw e } catch {
+            throw RunStoreError.database(path: path, operation: isNew ? "creating the schema" : "migrating the schema",
+                                         message: Self.describe(error))
         }
     }
 
@@ -84,13 +88,14 @@ public final class RunDatabase: Sendable {
         }
         if tables == 0 && appID == 0 && version == 0 { return .emptyDatabase }
         guard appID == applicationID else { throw RunStoreError.foreignDatabase(path: path, applicationID: appID) }
-        guard version == schemaVersion else {
+        guard (oldestMigratableVersion...schemaVersion).contains(version) else {
             throw RunStoreError.versionMismatch(path: path, found: version, expected: schemaVersion)
         }
         return .runStore
     }
 
-    static func createSchema(_ db: Database) throws {
+    /// The version-1 schema (every store starts here; later versions are migrations).
+    static func createSchemaV1(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE config (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
             CREATE TABLE questions (id TEXT PRIMARY KEY NOT NULL, problem TEXT NOT NULL,
@@ -115,7 +120,7 @@ public final class RunDatabase: Sendable {
                 payload TEXT, created REAL NOT NULL, PRIMARY KEY (name, step));
             """)
         try db.execute(sql: "PRAGMA application_id = \(applicationID)")
-        try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
+        try db.execute(sql: "PRAGMA user_version = 1")
     }
 
     // MARK: Access helpers

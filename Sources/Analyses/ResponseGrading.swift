@@ -21,8 +21,9 @@ public struct GraderSettings: Sendable, Codable, Hashable {
 
     /// A template's own answer format from its stored `extraction` value; an unreadable value (a
     /// hand-edited store) is graded as the boxed format, the templates' default.
+    /// (`none` is nil: no format. `try?` would flatten that nil into the boxed default.)
     static func templateFormat(extraction: String) -> ExtractionMode? {
-        (try? ExtractionPolicy.templateFormat(extraction: extraction)) ?? .boxed
+        do { return try ExtractionPolicy.templateFormat(extraction: extraction) } catch { return .boxed }
     }
 
     /// The one extraction policy (`Grading.ExtractionPolicy.forTemplate`) for a template's `extraction`

@@ -55,11 +55,12 @@ import RunStore
         try BuilderFixtures.fill(db, training: false)
         let section = try #require(try ReportBuilder.build(database: db).sections.first { $0.id == "answerability" })
         let table = try #require(section.table)
-        let col = { (name: String) in try #require(table.columns.firstIndex(of: name)) }
         let r1 = try #require(table.rows.first { $0.first == "r1" })
-        #expect(r1[try col("strict format")] == "10%" && r1[try col("lenient format")] == "20% (used)")
-        #expect(r1[try col("answer rate")].hasPrefix("33%") && r1[try col("accuracy")] == "10%")
-        #expect(r1[try col("grader")] == "auto+fallback")
+        var cell: [String: String] = [:]
+        for (name, value) in zip(table.columns, r1) { cell[name] = value }
+        #expect(cell["strict format"] == "10%" && cell["lenient format"] == "20% (used)")
+        #expect(cell["answer rate"]?.hasPrefix("33%") == true && cell["accuracy"] == "10%")
+        #expect(cell["grader"] == "auto+fallback")
     }
 
     @Test func aPaperParityRerunIsShownBesideTheDefaultGrader() throws {

@@ -63,7 +63,7 @@ struct AnswerabilityCommand: AsyncParsableCommand {
 
     /// The answerability table.
     static func render(_ r: AnswerabilityResult) -> String {
-        let rows = r.templates.map { t in
+        let rows = r.templates.map { t -> [String] in
             [t.template, "\(t.samples)", "\(t.answers)", "\(t.continues)", "\(t.unparsed)", AnalysisCLI.pct(t.rate)]
                 + AnalysisCLI.formats(t.formatRates) + [AnalysisCLI.pct(t.truncationRate), AnalysisCLI.pct(t.accuracy)]
         }

@@ -58,7 +58,7 @@ struct ExploreCommand: AsyncParsableCommand {
 
     /// The pass@k and length tables.
     static func render(_ r: ExplorationResult) -> String {
-        let pass = r.temperatures.map { t in
+        let pass = r.temperatures.map { t -> [String] in
             [String(format: "%g", t.temperature), "\(t.questions)", t.passAtK.first.map(AnalysisCLI.pct) ?? "-",
              t.passAtK.last.map(AnalysisCLI.pct) ?? "-",
              t.passAtK.map { String(format: "%.0f", $0.estimate * 100) }.joined(separator: " "),

@@ -19,8 +19,10 @@ public struct TemplateAnswerability: Sendable, Codable, Hashable {
     public var unparsed: Int
     /// answers / (answers + continues), with its Wilson interval.
     public var rate: ConfidenceInterval
-    /// Share of responses in the template's own answer format (strict, no fallback).
-    public var formatRate: Double
+    /// Shares of responses in the template's own answer format (no fallback), strict and lenient side by side.
+    public var formatRates: FormatRates
+    /// The grader name the verdicts are stored under (nil in results stored before it was recorded).
+    public var grader: String?
     public var truncationRate: Double
     /// Share of responses graded correct.
     public var accuracy: Double
@@ -44,7 +46,7 @@ public struct ResponseExcerpt: Sendable, Codable, Hashable {
 
 /// The answerability figure.
 public struct AnswerabilityResult: StoredAnalysisResult, Hashable {
-    public static let metricName = "analysis.answerability"
+    public static let analysis = "answerability"
     public var context: FigureContext
     /// "judge <model>" (with its parsing rule) or "heuristic".
     public var method: String
@@ -52,6 +54,11 @@ public struct AnswerabilityResult: StoredAnalysisResult, Hashable {
     /// The template with the highest answer rate (ties: the first listed).
     public var bestTemplate: String?
     public var headline: Double { templates.first { $0.template == bestTemplate }?.rate.estimate ?? 0 }
+    /// One row per call, keyed (answerability, the compared templates, T, grader, judge).
+    public var storedParts: [(key: ResultKey, part: AnswerabilityResult)] {
+        [(ResultKey(analysis: Self.analysis, template: templates.map(\.template).joined(separator: ","),
+                    temperature: context.temperatures.first ?? 0, grader: context.graderKey ?? "unknown", judge: context.judge), self)]
+    }
 }
 
 /// Answerability of several templates on one model.
@@ -90,18 +97,33 @@ public struct Answerability: Sendable {
                                                    questionIDs: Set(problems.keys), k: samplesPerQuestion)
             let graded = try grader.grade(samples, database: database)
             let verdicts: [AnswerabilityVerdict]
+            var labels: [StoredLabel] = []
             if let judge {
                 let items = samples.map { JudgeItem(question: problems[$0.questionID] ?? "", response: $0.response) }
                 let replies = try await judge.replies(kind: .answerability, items: items, database: database,
                                                       progress: Phases.prefix("answerability \(t.name)", progress))
                 verdicts = replies.map(settings.paperParity ? JudgeReplyParser.answerabilityPaperParity : JudgeReplyParser.answerability)
+                for (s, (reply, v)) in zip(samples, zip(replies, verdicts)) {
+                    guard let id = s.id else { continue }
+                    labels.append(StoredLabel(sampleID: id, kind: "answerability", method: "judge:\(judge.name)",
+                                              verdict: v == .unparsed ? nil : v.rawValue, rule: settings.paperParity ? "paper parsing" : "first standalone 0/1",
+                                              reply: reply, value: v == .unparsed ? nil : (v == .answers ? 1 : 0)))
+                }
             } else {
-                verdicts = graded.map {
+                let judgements = graded.map {
                     AnswerabilityHeuristic.classify(response: $0.sample.response, question: problems[$0.sample.questionID] ?? "",
-                                                    truncated: $0.truncated).verdict
+                                                    truncated: $0.truncated)
+                }
+                verdicts = judgements.map(\.verdict)
+                for (s, j) in zip(samples, judgements) {
+                    guard let id = s.id else { continue }
+                    labels.append(StoredLabel(sampleID: id, kind: "answerability", method: "heuristic",
+                                              verdict: j.verdict.rawValue, rule: j.rule.rawValue))
                 }
             }
-            rows.append(try Self.summarise(template: t.name, graded: graded, verdicts: verdicts))
+            try database.put(labels: labels)
+            rows.append(try Self.summarise(template: t.name, graded: graded, verdicts: verdicts,
+                                           formatRule: settings.grader.formatRule))
         }
         let (best, bestRule) = Self.bestTemplate(rows)
         let method = judge.map { "judge \($0.name) (\(settings.paperParity ? "paper parsing: reply starts with 0/1" : "first standalone 0/1"))" }
@@ -111,9 +133,7 @@ public struct Answerability: Sendable {
             context: FigureContext(settings: settings, model: backend.modelName, k: samplesPerQuestion, temperatures: [temperature],
                                    templates: templates.map(\.name), judge: judge?.name ?? "heuristic"),
             method: methodWithPick, templates: rows, bestTemplate: best)
-        try result.store(in: database, extra: rows.map {
-            StoredMetric(name: "answerability.\($0.template).rate", step: 0, value: $0.rate.estimate)
-        })
+        try result.store(in: database)
         return result
     }
 
@@ -134,7 +154,8 @@ public struct Answerability: Sendable {
     }
 
     /// Counts one template's verdicts.
-    static func summarise(template: String, graded: [GradedSample], verdicts: [AnswerabilityVerdict]) throws -> TemplateAnswerability {
+    static func summarise(template: String, graded: [GradedSample], verdicts: [AnswerabilityVerdict],
+                          formatRule: FormatRule = .lenient) throws -> TemplateAnswerability {
         let answers = verdicts.filter { $0 == .answers }.count, continues = verdicts.filter { $0 == .continues }.count
         let n = Double(max(graded.count, 1))
         let examples = zip(graded, verdicts).filter { $0.1 == .continues }.prefix(3).map { ResponseExcerpt($0.0.sample) }
@@ -142,7 +163,7 @@ public struct Answerability: Sendable {
             template: template, samples: graded.count, answers: answers, continues: continues,
             unparsed: verdicts.count - answers - continues,
             rate: try WilsonInterval.interval(successes: answers, trials: answers + continues),
-            formatRate: Double(graded.filter(\.formatted).count) / n,
+            formatRates: FormatRates(graded, rule: formatRule), grader: graded.first?.grader,
             truncationRate: Double(graded.filter(\.truncated).count) / n,
             accuracy: Double(graded.filter(\.grade.correct).count) / n,
             continuingExamples: Array(examples))

@@ -10,7 +10,7 @@ import RunStore
 
 /// The whole audit.
 public struct AuditResult: StoredAnalysisResult, Hashable {
-    public static let metricName = "analysis.audit"
+    public static let analysis = "audit"
     public var answerability: AnswerabilityResult
     /// The template exploration and reflection used.
     public var template: String
@@ -20,6 +20,12 @@ public struct AuditResult: StoredAnalysisResult, Hashable {
     public var samples: Int
     public var completionTokens: Int
     public var headline: Double { exploration.headline }
+    /// One row per audit, keyed (audit, the compared templates, the first temperature, grader, judge).
+    public var storedParts: [(key: ResultKey, part: AuditResult)] {
+        let c = answerability.context
+        return [(ResultKey(analysis: Self.analysis, template: answerability.templates.map(\.template).joined(separator: ","),
+                           temperature: c.temperatures.first ?? 0, grader: c.graderKey ?? "unknown", judge: c.judge), self)]
+    }
 }
 
 /// Answerability → exploration with the best template → reflection.

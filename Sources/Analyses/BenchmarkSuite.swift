@@ -23,7 +23,7 @@ public struct BenchmarkSetScore: Sendable, Codable, Hashable {
 
 /// The benchmark table.
 public struct BenchmarkResult: StoredAnalysisResult, Hashable {
-    public static let metricName = "analysis.benchmarks"
+    public static let analysis = "benchmarks"
     public var context: FigureContext
     public var template: String
     /// "greedy" or "sampled".
@@ -32,6 +32,10 @@ public struct BenchmarkResult: StoredAnalysisResult, Hashable {
     /// Unweighted mean of the per-set accuracies (the paper's "Avg." column).
     public var average: Double
     public var headline: Double { average }
+    public var storedParts: [(key: ResultKey, part: BenchmarkResult)] {
+        [(ResultKey(analysis: Self.analysis, template: template, temperature: context.temperatures.first ?? 0,
+                    grader: context.graderKey ?? "unknown", judge: context.judge), self)]
+    }
 }
 
 /// `evaluate --suite`: accuracy on the paper's evaluation sets.
@@ -104,9 +108,7 @@ public struct BenchmarkSuite: Sendable {
                                    templates: [template.name], judge: "none (graded against gold answers)"),
             template: template.name, decoding: temperature == 0 ? "greedy" : "sampled", sets: scores,
             average: scores.map(\.accuracy.estimate).reduce(0, +) / Double(scores.count))
-        try result.store(in: database, extra: scores.map {
-            StoredMetric(name: "benchmark.\($0.name).accuracy", step: 0, value: $0.accuracy.estimate)
-        })
+        try result.store(in: database)
         return result
     }
 }

@@ -19,8 +19,9 @@ public struct TemperatureExploration: Sendable, Codable, Hashable {
     public var zeroCorrect: ConfidenceInterval
     /// Share of all samples graded correct.
     public var sampleAccuracy: Double
-    /// Share of samples in the template's own format (strict).
-    public var formatRate: Double
+    /// Shares of samples in the template's own format, strict and lenient (`formatRates.rate` is the
+    /// rule in force: strict under `--paper-parity`).
+    public var formatRates: FormatRates
     public var lengths: LengthsByCategory
     /// Correct samples per question (of k), for paired model-vs-model comparisons.
     public var correctPerQuestion: [String: Int]
@@ -28,13 +29,49 @@ public struct TemperatureExploration: Sendable, Codable, Hashable {
 
 /// The exploration figure.
 public struct ExplorationResult: StoredAnalysisResult, Hashable {
-    public static let metricName = "analysis.exploration"
+    public static let analysis = "exploration"
     public var context: FigureContext
     public var template: String
+    /// The grader name the verdicts are stored under (e.g. `auto+fallback`, `paper:answer-tag`); nil in
+    /// results stored before it was recorded.
+    public var grader: String?
     public var k: Int
     public var temperatures: [TemperatureExploration]
     /// The best pass@k over temperatures.
     public var headline: Double { temperatures.compactMap { $0.passAtK.last?.estimate }.max() ?? 0 }
+
+    /// One row per temperature, keyed (exploration, template, T, grader, none).
+    public var storedParts: [(key: ResultKey, part: ExplorationResult)] {
+        temperatures.map { t in
+            var part = self
+            part.temperatures = [t]
+            part.context.temperatures = [t.temperature]
+            return (ResultKey(analysis: Self.analysis, template: template, temperature: t.temperature,
+                              grader: context.graderKey ?? "unknown", judge: "none"), part)
+        }
+    }
+
+    /// Joins the temperatures of one model, template, grader and k (never across them).
+    public static func joined(_ parts: [ExplorationResult]) -> [ExplorationResult] {
+        var groups: [[ExplorationResult]] = []
+        for p in parts {
+            if let i = groups.firstIndex(where: { g in
+                g[0].context.model == p.context.model && g[0].template == p.template && g[0].k == p.k
+                    && g[0].context.graderKey == p.context.graderKey && g[0].context.questions == p.context.questions
+            }) { groups[i].append(p) } else { groups.append([p]) }
+        }
+        return groups.map { g in
+            // A one-temperature part (schema 2) wins over a whole result migrated from schema 1.
+            var seen = Set<Double>(), temps: [TemperatureExploration] = []
+            for p in g.sorted(by: { $0.temperatures.count < $1.temperatures.count }) {
+                for t in p.temperatures where seen.insert(t.temperature).inserted { temps.append(t) }
+            }
+            var r = g[0]
+            r.temperatures = temps.sorted { $0.temperature < $1.temperature }
+            r.context.temperatures = r.temperatures.map(\.temperature)
+            return r
+        }
+    }
 
     /// Paired bootstrap of pass@`k` of this result minus `other`'s at one temperature, over the questions both hold.
     public func pairedDifference(_ other: ExplorationResult, temperature: Double, k: Int, resamples: Int = 1000,
@@ -75,12 +112,9 @@ public struct Exploration: Sendable {
         let result = ExplorationResult(
             context: FigureContext(settings: settings, model: backend.modelName, k: k, temperatures: temperatures,
                                    templates: [template.name], judge: "none (graded against gold answers)"),
-            template: template.name, k: k, temperatures: try temperatures.map { try figures(at: $0, database: database) })
-        try result.store(in: database, extra: result.temperatures.flatMap { t in
-            t.passAtK.enumerated().map { i, ci in
-                StoredMetric(name: "passk.\(template.name).t\(t.temperature).k\(i + 1)", step: 0, value: ci.estimate)
-            }
-        })
+            template: template.name, grader: settings.grader.graderName(extraction: template.extraction.rawValue), k: k,
+            temperatures: try temperatures.map { try figures(at: $0, database: database) })
+        try result.store(in: database)
         return result
     }
 
@@ -111,7 +145,7 @@ public struct Exploration: Sendable {
             temperature: temperature, questions: complete.count, passAtK: passAtK,
             zeroCorrect: try WilsonInterval.interval(successes: zero, trials: complete.count),
             sampleAccuracy: Double(graded.filter(\.grade.correct).count) / n,
-            formatRate: Double(graded.filter(\.formatted).count) / n,
+            formatRates: FormatRates(graded, rule: settings.grader.formatRule),
             lengths: LengthsByCategory(graded.map { ($0.category, $0.sample.completionTokens, $0.grade.extracted != nil) }),
             correctPerQuestion: Dictionary(uniqueKeysWithValues: complete.map { ($0, correct[$0] ?? 0) }))
     }

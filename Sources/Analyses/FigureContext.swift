@@ -61,6 +61,9 @@ public struct FigureContext: Sendable, Codable, Hashable {
     public var seedPolicy: String
     public var templates: [String]
     public var grader: String
+    /// The grader settings' short name (`GraderSettings.key`: `auto+fallback`, `auto`, `paper`), nil in
+    /// results stored before it was recorded.
+    public var graderKey: String?
     /// The judge model, or how the judgement was made without one ("heuristic", "keywords only").
     public var judge: String
     public var paperParity: Bool
@@ -69,6 +72,7 @@ public struct FigureContext: Sendable, Codable, Hashable {
         self.model = model; questions = settings.questions.count; questionSource = settings.questionSource
         self.k = k; self.temperatures = temperatures; topP = settings.topP; maxTokens = settings.maxTokens
         seedPolicy = settings.seedPolicy; self.templates = templates; grader = settings.grader.summary
+        graderKey = settings.grader.key
         self.judge = judge; paperParity = settings.paperParity
     }
 
@@ -76,35 +80,55 @@ public struct FigureContext: Sendable, Codable, Hashable {
     public var caption: String {
         let temps = temperatures.map { String(format: "%g", $0) }.joined(separator: ",")
         return "model=\(model) n=\(questions) (\(questionSource)) k=\(k) T=\(temps) top_p=\(String(format: "%g", topP)) "
-            + "max_tokens=\(maxTokens) template=\(templates.joined(separator: ",")) grader=\(grader) judge=\(judge)"
+            + "max_tokens=\(maxTokens) template=\(templates.joined(separator: ",")) grader=\(graderKey.map { "\($0): " } ?? "")\(grader) judge=\(judge)"
             + (paperParity ? " [paper parity]" : "") + " seeds: \(seedPolicy)"
     }
 }
 
-/// A result stored as a metric's JSON payload, so Reports reads it back without recomputing.
+/// A result stored in the run store's `results` table under its `ResultKey` (analysis, template,
+/// temperature, grader, judge), so a call with other settings is stored beside it instead of replacing it;
+/// Reports reads every stored result back typed, without recomputing.
 public protocol StoredAnalysisResult: Sendable, Codable {
-    /// The metric name the payload is stored under (step 0).
-    static var metricName: String { get }
-    /// The metric's scalar value (the headline number).
+    /// The analysis name results are keyed under (`exploration`, `reflection`, …).
+    static var analysis: String { get }
+    /// The result's scalar value (the headline number).
     var headline: Double { get }
+    /// The rows the result is stored as: one per key (exploration and reflection: one per temperature).
+    var storedParts: [(key: ResultKey, part: Self)] { get }
+    /// Joins parts read back (default: as stored). Exploration and reflection join the temperatures of one
+    /// template, grader, judge and k into one result.
+    static func joined(_ parts: [Self]) -> [Self]
 }
 
 extension StoredAnalysisResult {
-    /// Writes the result to the run store (replacing an earlier one), plus any extra flat metrics.
-    public func store(in database: RunDatabase, extra: [StoredMetric] = []) throws {
+    public static func joined(_ parts: [Self]) -> [Self] { parts }
+
+    /// Writes the result to the run store, replacing only results stored under the same keys.
+    public func store(in database: RunDatabase) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(self)
-        let payload = String(decoding: data, as: UTF8.self)
-        try database.putMetrics([StoredMetric(name: Self.metricName, step: 0, value: headline.isFinite ? headline : 0,
-                                              payload: payload)] + extra)
+        for (key, part) in storedParts {
+            let payload = String(decoding: try encoder.encode(part), as: UTF8.self)
+            try database.put(result: StoredResult(key: key, headline: part.headline.isFinite ? part.headline : 0, payload: payload))
+        }
     }
 
-    /// Reads the stored result, nil when the analysis has not been run on this store.
-    public static func load(from database: RunDatabase) throws -> Self? {
-        guard let m = try database.metric(name: metricName), let payload = m.payload else { return nil }
-        do { return try JSONDecoder().decode(Self.self, from: Data(payload.utf8)) } catch {
-            throw AnalysesError.storedResult(key: metricName, reason: error.localizedDescription)
+    /// Every stored result of this analysis, joined (see `joined`), in key order.
+    /// - Throws: `AnalysesError.storedResult` naming the key of a payload that does not decode.
+    public static func loadAll(from database: RunDatabase) throws -> [Self] {
+        joined(try database.results(analysis: analysis).map(decode))
+    }
+
+    /// The result stored under exactly `key` (one part), nil when there is none.
+    public static func load(from database: RunDatabase, key: ResultKey) throws -> Self? {
+        try database.result(key: key).map(decode)
+    }
+
+    static func decode(_ r: StoredResult) throws -> Self {
+        do { return try JSONDecoder().decode(Self.self, from: Data(r.payload.utf8)) } catch {
+            let k = r.key
+            throw AnalysesError.storedResult(key: "\(k.analysis) [template \(k.template), T=\(k.temperature), grader \(k.grader), judge \(k.judge)]",
+                                             reason: error.localizedDescription)
         }
     }
 }

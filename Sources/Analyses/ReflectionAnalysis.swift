@@ -65,7 +65,7 @@ public struct TemperatureReflection: Sendable, Codable, Hashable {
 
 /// The self-reflection figure.
 public struct ReflectionResult: StoredAnalysisResult, Hashable {
-    public static let metricName = "analysis.reflection"
+    public static let analysis = "reflection"
     public var context: FigureContext
     public var template: String
     /// `substring` (paper) or `wordBoundary`.
@@ -78,6 +78,40 @@ public struct ReflectionResult: StoredAnalysisResult, Hashable {
         let c = t.cross ?? LevelCounts(responses: t.keyword.responses, responsesDetected: t.keyword.responsesDetected,
                                        questions: t.keyword.questions, questionsDetected: t.keyword.questionsDetected)
         return c.responses > 0 ? Double(c.responsesDetected) / Double(c.responses) : 0
+    }
+
+    /// One row per temperature, keyed (reflection, template, T, grader, judge).
+    public var storedParts: [(key: ResultKey, part: ReflectionResult)] {
+        temperatures.map { t in
+            var part = self
+            part.temperatures = [t]
+            part.context.temperatures = [t.temperature]
+            return (ResultKey(analysis: Self.analysis, template: template, temperature: t.temperature,
+                              grader: context.graderKey ?? "unknown", judge: context.judge), part)
+        }
+    }
+
+    /// Joins the temperatures of one model, template, grader, judge, k and keyword pool (never across them).
+    public static func joined(_ parts: [ReflectionResult]) -> [ReflectionResult] {
+        var groups: [[ReflectionResult]] = []
+        for p in parts {
+            if let i = groups.firstIndex(where: { g in
+                let a = g[0].context, b = p.context
+                return a.model == b.model && g[0].template == p.template && a.k == b.k && a.graderKey == b.graderKey
+                    && a.judge == b.judge && a.questions == b.questions && g[0].keywords == p.keywords
+                    && g[0].keywordMatching == p.keywordMatching
+            }) { groups[i].append(p) } else { groups.append([p]) }
+        }
+        return groups.map { g in
+            var seen = Set<Double>(), temps: [TemperatureReflection] = []
+            for p in g.sorted(by: { $0.temperatures.count < $1.temperatures.count }) {
+                for t in p.temperatures where seen.insert(t.temperature).inserted { temps.append(t) }
+            }
+            var r = g[0]
+            r.temperatures = temps.sorted { $0.temperature < $1.temperature }
+            r.context.temperatures = r.temperatures.map(\.temperature)
+            return r
+        }
     }
 }
 
@@ -126,10 +160,7 @@ public struct Reflection: Sendable {
                                    templates: [template.name], judge: judge?.name ?? "none (keywords only)"),
             template: template.name, keywordMatching: detector.matching.rawValue, keywords: detector.keywords,
             temperatures: rows)
-        try result.store(in: database, extra: rows.map {
-            StoredMetric(name: "reflection.\(template.name).t\($0.temperature).keyword.responses", step: 0,
-                         value: $0.keyword.responses > 0 ? Double($0.keyword.responsesDetected) / Double($0.keyword.responses) : 0)
-        })
+        try result.store(in: database)
         return result
     }
 
@@ -175,6 +206,8 @@ public struct Reflection: Sendable {
             confusion = ConfusionMatrix(pairs: zip(keywordFired, fired).map { (first: $0, second: $1) })
         }
         let reflects = judgeFired.map { zip(keywordFired, $0).map { $0 && $1 } } ?? keywordFired
+        try database.put(labels: Self.labels(samples: samples, keywordCounts: keywordCounts, matching: detector.matching.rawValue,
+                                             judge: judge?.name, replies: replies, paperParity: settings.paperParity))
         var disagreements = [Disagreement]()
         if let judgeFired {
             var rng = SplitMix64(seed: settings.seed ^ SeedDerivation.fnv1a("disagreements/\(temperature)"))
@@ -195,5 +228,27 @@ public struct Reflection: Sendable {
             lengths: LengthsByCategory(graded.map { ($0.category, $0.sample.completionTokens, $0.grade.extracted != nil) }),
             lengthsWithReflection: LengthSummary(zip(reflects, samples).filter { $0.0 }.map { $0.1.completionTokens }),
             lengthsWithoutReflection: LengthSummary(zip(reflects, samples).filter { !$0.0 }.map { $0.1.completionTokens }))
+    }
+
+    /// The per-sample labels: the keyword detector's (with the keywords found) and, with a judge, its reply,
+    /// parsed category and whether the rule in force counts it as reflection.
+    static func labels(samples: [StoredSample], keywordCounts: [[String: Int]], matching: String, judge: String?,
+                       replies: [String], paperParity: Bool) -> [StoredLabel] {
+        var out: [StoredLabel] = []
+        for (i, s) in samples.enumerated() {
+            guard let id = s.id else { continue }
+            let found = keywordCounts[i].keys.sorted()
+            out.append(StoredLabel(sampleID: id, kind: "reflection", method: "keywords:\(matching)",
+                                   verdict: found.isEmpty ? "none" : "reflects", rule: found.joined(separator: ",")))
+            if let judge, i < replies.count {
+                let category = JudgeReplyParser.reflection(replies[i])
+                let fired = paperParity ? JudgeReplyParser.reflectionPaperParity(replies[i]) : category == .reflection
+                out.append(StoredLabel(sampleID: id, kind: "reflection", method: "judge:\(judge)",
+                                       verdict: category == nil && !paperParity ? nil : (fired ? "reflects" : "none"),
+                                       rule: paperParity ? "paper rule: 2 in the last three characters" : "category 2",
+                                       reply: replies[i], value: category.map { Double($0.rawValue) }))
+            }
+        }
+        return out
     }
 }

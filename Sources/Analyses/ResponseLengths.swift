@@ -43,8 +43,9 @@ public struct LengthsByCategory: Sendable, Codable, Hashable {
     public var total: Int
     /// Share of truncated responses.
     public var truncationRate: Double
-    /// Share of responses (truncated or not) from which an answer was extracted.
-    public var formatRate: Double
+    /// Share of responses (truncated or not) from which the grader extracted an answer (any extraction,
+    /// the plain-text fallback included). Not a format rate: those are `FormatRates`.
+    public var answeredRate: Double
 
     /// Summarises (category, completion tokens, has answer) triples.
     public init(_ items: [(category: ResponseCategory, tokens: Int, hasAnswer: Bool)]) {
@@ -54,6 +55,6 @@ public struct LengthsByCategory: Sendable, Codable, Hashable {
         byCategory = groups.mapValues(LengthSummary.init)
         total = items.count
         truncationRate = items.isEmpty ? 0 : Double(groups[.truncated]?.count ?? 0) / Double(items.count)
-        formatRate = items.isEmpty ? 0 : Double(items.filter(\.hasAnswer).count) / Double(items.count)
+        answeredRate = items.isEmpty ? 0 : Double(items.filter(\.hasAnswer).count) / Double(items.count)
     }
 }

@@ -18,7 +18,11 @@ struct AnswerabilityCommand: AsyncParsableCommand {
         without one a documented heuristic does, reading the response itself and never the grader's extraction \
         (empty, new turns, new questions, written options or the prompt repeated are continuing; an answer \
         marker with an answer, a final numeric statement or a cut derivation is answering; rule by rule in \
-        docs/ANALYSES.md). Prints the answer rate with a 95% Wilson interval and the best template.
+        docs/ANALYSES.md). Prints the answer rate with a 95% Wilson interval, the strict and lenient format \
+        rates (`*` marks the rule in force: strict under --paper-parity), accuracy and the best template. Each \
+        response's verdict and rule (or the judge's reply) is stored; `r1audit export --jsonl` shows them.
+
+        Questions: a --dataset file or suite is used whole; builtin gives 20; --limit N or --sample N takes fewer.
 
         Example: r1audit answerability --templates r1,qwen-math,none --limit 20
         """)
@@ -61,13 +65,13 @@ struct AnswerabilityCommand: AsyncParsableCommand {
 
     /// The answerability table.
     static func render(_ r: AnswerabilityResult) -> String {
-        let rows = r.templates.map { t in
-            [t.template, "\(t.samples)", "\(t.answers)", "\(t.continues)", "\(t.unparsed)", AnalysisCLI.pct(t.rate),
-             AnalysisCLI.pct(t.formatRate), AnalysisCLI.pct(t.truncationRate), AnalysisCLI.pct(t.accuracy)]
+        let rows = r.templates.map { t -> [String] in
+            [t.template, "\(t.samples)", "\(t.answers)", "\(t.continues)", "\(t.unparsed)", AnalysisCLI.pct(t.rate)]
+                + AnalysisCLI.formats(t.formatRates) + [AnalysisCLI.pct(t.truncationRate), AnalysisCLI.pct(t.accuracy)]
         }
         return """
         Answerability (\(r.method))
-        \(AnalysisCLI.table(["template", "samples", "answers", "continues", "unparsed", "answer rate [95% CI]", "format", "truncated", "correct"], rows))
+        \(AnalysisCLI.table(["template", "samples", "answers", "continues", "unparsed", "answer rate [95% CI]", "strict format", "lenient format", "truncated", "correct"], rows))
         best template: \(r.bestTemplate ?? "none")
         \(r.context.caption)
         """

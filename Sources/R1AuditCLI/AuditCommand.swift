@@ -49,12 +49,12 @@ struct AnalysisOptions: ParsableArguments {
     /// The grader settings these flags select.
     var grader: GraderSettings { GraderSettings(paperParity: paperParity, plainTextFallback: !noFallback) }
 
-    /// Loads the questions (the first 20 unless --limit or --sample says otherwise) and builds the shared settings;
-    /// `--seed` of the dataset options is the run seed.
+    /// Loads the questions (a dataset file or suite: all of it; `builtin`: 20; unless --limit or --sample says
+    /// otherwise) and builds the shared settings; `--seed` of the dataset options is the run seed.
     func settings(_ d: DatasetOptions, defaultQuestions: Int = Audit.defaultQuestions,
                   defaultMaxTokens: Int = Audit.defaultMaxTokens) throws -> AnalysisSettings {
         let set = try DatasetRegistry.default().load(d.dataset, inputKey: d.inputKey, answerKey: d.answerKey,
-                                                     limit: d.limit ?? (d.sample == nil ? defaultQuestions : nil),
+                                                     limit: d.limit ?? (d.sample == nil && d.dataset == "builtin" ? defaultQuestions : nil),
                                                      sample: d.sample, seed: d.seed, skipBadLines: d.skipBadLines)
         return AnalysisSettings(questions: set.questions, questionSource: set.source, maxTokens: maxTokens ?? defaultMaxTokens,
                                 topP: topP, seed: d.seed, grader: grader, bootstrapResamples: bootstrap, chunkSize: chunkSize)
@@ -124,6 +124,10 @@ enum AnalysisCLI {
     }
 
     static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+    /// Strict and lenient format rates side by side, the rule in force marked with `*`; "-" without a format.
+    static func formats(_ f: FormatRates) -> [String] {
+        [f.strict.map { pct($0) + (f.rule == .strict ? "*" : "") } ?? "-", f.lenient.map { pct($0) + (f.rule == .lenient ? "*" : "") } ?? "-"]
+    }
     static func pct(_ ci: ConfidenceInterval) -> String {
         String(format: "%.1f%% [%.1f, %.1f]", ci.estimate * 100, ci.lower * 100, ci.upper * 100)
     }
@@ -158,7 +162,8 @@ struct AuditCommand: AsyncParsableCommand {
         3. self-reflection: the paper's keywords, the LLM judge if given, and
            how the two agree.
         With no options it audits the default model on 20 built-in questions
-        (k=4, T=0.6,1.0, 256 tokens, 200 samples). Rerunning with the same
+        (k=4, T=0.6,1.0, 256 tokens, 200 samples); a --dataset file or suite
+        is used whole unless --limit or --sample. Rerunning with the same
         --run resumes; `r1audit report --run NAME` writes the report.
 
         Examples:

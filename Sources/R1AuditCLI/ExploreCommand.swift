@@ -14,7 +14,12 @@ struct ExploreCommand: AsyncParsableCommand {
         Draws k samples per question at each temperature with one template, grades them, and prints pass@1…k \
         (the unbiased estimator of Chen et al. 2021) with 95% bootstrap intervals over questions, the share of \
         questions where no sample is correct (no reward signal for RL), format and truncation rates, and \
-        response lengths (samples × mean tokens) split by correct / incorrect / no answer / truncated.
+        response lengths (samples × mean tokens) split by correct / incorrect / no answer / truncated. The format \
+        rate is shown under both rules, strict (the paper's R1 `</think> <answer>…</answer>`) and lenient (a closed \
+        `<answer>` anywhere); `*` marks the rule in force (strict under --paper-parity). Results are stored per \
+        template, temperature and grader, so exploring another template never replaces this one.
+
+        Questions: a --dataset file or suite is used whole; builtin gives 20; --limit N or --sample N takes fewer.
 
         Example: r1audit explore --template qwen-math --k 8 --temperatures 0.4,0.6,0.8,1.0,1.2
         """)
@@ -53,18 +58,18 @@ struct ExploreCommand: AsyncParsableCommand {
 
     /// The pass@k and length tables.
     static func render(_ r: ExplorationResult) -> String {
-        let pass = r.temperatures.map { t in
+        let pass = r.temperatures.map { t -> [String] in
             [String(format: "%g", t.temperature), "\(t.questions)", t.passAtK.first.map(AnalysisCLI.pct) ?? "-",
              t.passAtK.last.map(AnalysisCLI.pct) ?? "-",
              t.passAtK.map { String(format: "%.0f", $0.estimate * 100) }.joined(separator: " "),
-             AnalysisCLI.pct(t.zeroCorrect.estimate), AnalysisCLI.pct(t.formatRate), AnalysisCLI.pct(t.lengths.truncationRate)]
+             AnalysisCLI.pct(t.zeroCorrect.estimate)] + AnalysisCLI.formats(t.formatRates) + [AnalysisCLI.pct(t.lengths.truncationRate)]
         }
         let lengths = r.temperatures.map { t in
             [String(format: "%g", t.temperature)] + ResponseCategory.allCases.map { AnalysisCLI.tokens(t.lengths.byCategory[$0]) }
         }
         return """
-        Exploration: pass@k (template \(r.template), k=\(r.k))
-        \(AnalysisCLI.table(["T", "n", "pass@1 [95% CI]", "pass@\(r.k) [95% CI]", "pass@1…\(r.k) (%)", "zero correct", "format", "truncated"], pass))
+        Exploration: pass@k (template \(r.template), k=\(r.k), grader \(r.grader ?? r.context.graderKey ?? r.context.grader))
+        \(AnalysisCLI.table(["T", "n", "pass@1 [95% CI]", "pass@\(r.k) [95% CI]", "pass@1…\(r.k) (%)", "zero correct", "strict format", "lenient format", "truncated"], pass))
         Response lengths (samples × mean tokens)
         \(AnalysisCLI.table(["T", "truncated", "no answer", "correct", "incorrect"], lengths))
         \(r.context.caption)

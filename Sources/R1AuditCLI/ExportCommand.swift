@@ -12,7 +12,8 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: """
         One JSON object per sample: question_id, problem, golds, template, temperature, top_p, \
         sample_index, seed (a string), prompt, response, prompt_tokens, completion_tokens, \
-        finish_reason, latency, model, created and verdicts ({grader: {extracted, status}}). \
+        finish_reason, latency, model, created, verdicts ({grader: {extracted, status}}) and labels \
+        ({kind: {method: {verdict, rule, reply, value}}}: the answerability verdict and rule, the judge's reply and parse). \
         Field meanings are in docs/RUNSTORE.md.
 
         Examples:

@@ -20,6 +20,8 @@ struct ReflectionCommand: AsyncParsableCommand {
         accuracy of reflecting minus non-reflecting responses per question, and lengths by category. \
         Responses come from the run's store; missing ones are sampled (use --stored-only to never sample).
 
+        Questions: a --dataset file or suite is used whole; builtin gives 20; --limit N or --sample N takes fewer.
+
         Example: r1audit reflection --run qwen --template qwen-math --k 8 --temperatures 0.6
         """)
 

@@ -50,11 +50,13 @@ public enum AuditSections {
             data: .bars(categories: r.templates.map(\.template),
                         series: [BarSeries(name: r.context.model, values: r.templates.map { value($0.rate) })]))
         let table = ReportTable(
-            columns: ["template", "samples", "answers", "continues", "unparsed", "answer rate", "format rate", "truncated", "accuracy"],
+            columns: ["template", "samples", "answers", "continues", "unparsed", "answer rate", "strict format", "lenient format",
+                      "truncated", "accuracy", "grader"],
             rows: r.templates.map { t in
                 [t.template + (t.template == r.bestTemplate ? " (best)" : ""), "\(t.samples)", "\(t.answers)", "\(t.continues)",
-                 "\(t.unparsed)", interval(t.rate), share(t.formatRate, over: t.samples), share(t.truncationRate, over: t.samples),
-                 share(t.accuracy, over: t.samples)]
+                 "\(t.unparsed)", interval(t.rate)] + formatCells(t.formatRates, over: t.samples)
+                    + [share(t.truncationRate, over: t.samples), share(t.accuracy, over: t.samples),
+                       t.grader ?? r.context.graderKey ?? r.context.grader]
             })
         let continuing = "Continues the text instead of answering"
         let continues = r.templates.map(\.continues).reduce(0, +)
@@ -79,6 +81,18 @@ public enum AuditSections {
             sampleTotals: samples.isEmpty ? [:] : [continuing: continues])
     }
 
+    /// Strict and lenient format rates, the rule in force marked (strict under paper parity); "–" for a
+    /// template without an answer format.
+    static func formatCells(_ f: FormatRates, over n: Int) -> [String] {
+        [f.strict.map { share($0, over: n) + (f.rule == .strict ? " (used)" : "") } ?? "–",
+         f.lenient.map { share($0, over: n) + (f.rule == .lenient ? " (used)" : "") } ?? "–"]
+    }
+
+    /// "template r1, grader auto+fallback" for titles.
+    static func templateAndGrader(_ template: String, _ c: FigureContext, grader: String? = nil) -> String {
+        "template \(template), grader \(grader ?? c.graderKey ?? c.grader)"
+    }
+
     /// The k values drawn: 1, 2, 4, … and k itself.
     static func shownK(_ k: Int) -> [Int] {
         guard k >= 1 else { return [] }
@@ -96,7 +110,7 @@ public enum AuditSections {
                 k - 1 < t.passAtK.count ? LinePoint(x: t.temperature, y: value(proper(t.passAtK[k - 1], questions: t.questions))) : nil
             })
         }
-        let passChart = ChartSpec(title: "pass@k vs temperature (\(r.context.model), template \(r.template))",
+        let passChart = ChartSpec(title: "pass@k vs temperature (\(r.context.model), \(templateAndGrader(r.template, r.context, grader: r.grader)))",
                                   x: ChartAxis("sampling temperature"),
                                   y: ChartAxis("pass@k", format: .percent, min: 0, max: 1), data: .lines(lines))
         let zeroChart = ChartSpec(
@@ -105,16 +119,16 @@ public enum AuditSections {
             data: .bars(categories: temps.map { "T = " + temperatureText($0.temperature) },
                         series: [BarSeries(name: r.context.model, values: temps.map { value($0.zeroCorrect) })]))
         let table = ReportTable(
-            columns: ["temperature", "questions", "sample accuracy", "format rate", "pass@1", "pass@\(r.k)", "no correct sample"],
+            columns: ["temperature", "questions", "sample accuracy", "strict format", "lenient format", "pass@1", "pass@\(r.k)", "no correct sample"],
             rows: temps.map { t in
                 [temperatureText(t.temperature), "\(t.questions)",
-                 ReportedFigures.sampleAccuracy(t, k: r.k).map(interval) ?? percent(t.sampleAccuracy),
-                 share(t.formatRate, over: t.questions * r.k),
+                 ReportedFigures.sampleAccuracy(t, k: r.k).map(interval) ?? percent(t.sampleAccuracy)]
+                    + formatCells(t.formatRates, over: t.questions * r.k) + [
                  t.passAtK.first.map { interval(proper($0, questions: t.questions)) } ?? "–",
                  t.passAtK.last.map { interval(proper($0, questions: t.questions)) } ?? "–", interval(t.zeroCorrect)]
             })
         return ReportSection(
-            id: "exploration", title: "pass@k vs temperature",
+            id: "exploration", title: "pass@k vs temperature (\(templateAndGrader(r.template, r.context, grader: r.grader)))",
             caption: ReportCaption(
                 measures: "How often at least one of k samples is correct, per sampling temperature (paper §2.1, Fig. 3 middle); questions with no correct sample give RL no reward signal.",
                 method: "Unbiased pass@k estimator (Chen et al. 2021) averaged over questions; shaded bands are \(levelText(temps.first?.passAtK.first)) over questions, replaced by the 95% Wilson interval over questions where the bootstrap is degenerate at 0% or 100%; sample accuracy and format rate carry Wilson intervals over all samples.",
@@ -141,7 +155,7 @@ public enum AuditSections {
             let temps = e.temperatures.sorted { $0.temperature < $1.temperature }
             let cats = ResponseCategory.allCases
             charts.append(ChartSpec(
-                title: "Mean response length by category (\(e.context.model))", x: ChartAxis("response category"),
+                title: "Mean response length by category (\(e.context.model), \(templateAndGrader(e.template, e.context, grader: e.grader)))", x: ChartAxis("response category"),
                 y: ChartAxis("completion tokens", format: .number),
                 data: .bars(categories: cats.map(categoryName), series: temps.map { t in
                     BarSeries(name: "T = " + temperatureText(t.temperature),
@@ -161,7 +175,7 @@ public enum AuditSections {
             context = context ?? r.context
             let temps = r.temperatures.sorted { $0.temperature < $1.temperature }
             charts.append(ChartSpec(
-                title: "Mean response length with and without self-reflection", x: ChartAxis("responses"),
+                title: "Mean response length with and without self-reflection (\(templateAndGrader(r.template, r.context)))", x: ChartAxis("responses"),
                 y: ChartAxis("completion tokens", format: .number),
                 data: .bars(categories: ["with reflection", "without reflection"], series: temps.map { t in
                     BarSeries(name: "T = " + temperatureText(t.temperature),
@@ -170,11 +184,11 @@ public enum AuditSections {
                 })))
         }
         return ReportSection(
-            id: "lengths", title: "Response length by category",
+            id: "lengths", title: "Response length by category" + ((exploration?.template ?? reflection?.template).map { " (template \($0))" } ?? ""),
             caption: ReportCaption(
                 measures: "Mean completion length in tokens of truncated, unanswered, correct and incorrect responses, and of responses with and without self-reflection (paper appendix D, Table 5).",
                 method: "Completion tokens as counted by the sampling backend; truncated means the max-token budget was reached; reflection is decided by the \(reflection?.temperatures.first?.detector ?? "keyword") detector.",
-                provenance: context.map { provenance($0) } ?? []),
+                provenance: context.map { provenance($0, templates: [exploration?.template ?? reflection?.template].compactMap { $0 }) } ?? []),
             charts: charts, table: rows.isEmpty ? nil : ReportTable(columns: ["temperature", "category", "responses", "mean", "median", "min", "max"], rows: rows))
     }
 

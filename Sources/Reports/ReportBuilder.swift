@@ -17,25 +17,48 @@ public enum ReportBuilder {
         let name = runName ?? URL(fileURLWithPath: database.path).deletingLastPathComponent().lastPathComponent
         var sections: [ReportSection] = []
 
-        let answerability = load(AnswerabilityResult.self, from: database, into: &sections, id: "answerability", title: "Answer rate by template")
-        let exploration = load(ExplorationResult.self, from: database, into: &sections, id: "exploration", title: "pass@k vs temperature")
-        let reflection = load(ReflectionResult.self, from: database, into: &sections, id: "reflection", title: "Self-reflection")
-        let benchmarks = load(BenchmarkResult.self, from: database, into: &sections, id: "benchmarks", title: "Benchmark scores")
+        // Every stored result, keyed by (analysis, template, temperature, grader, judge): each template,
+        // temperature and grader the run holds gets its own sections, titled with them.
+        let answerabilities = loadAll(AnswerabilityResult.self, from: database, into: &sections, id: "answerability", title: "Answer rate by template")
+        let explorations = loadAll(ExplorationResult.self, from: database, into: &sections, id: "exploration", title: "pass@k vs temperature")
+        let reflections = loadAll(ReflectionResult.self, from: database, into: &sections, id: "reflection", title: "Self-reflection")
+        let benchmarks = loadAll(BenchmarkResult.self, from: database, into: &sections, id: "benchmarks", title: "Benchmark scores")
         let failed = sections   // decoding failures, shown first
 
         sections = []
-        sections.append(answerability.map(AuditSections.answerability)
-                        ?? empty("answerability", "Answer rate by template", "Run `r1audit audit` (or its answerability stage) on this run."))
-        sections.append(exploration.map(AuditSections.exploration)
-                        ?? empty("exploration", "pass@k vs temperature", "Run `r1audit audit` to sample k responses per temperature."))
-        if let r = reflection {
-            sections += [AuditSections.reflectionKeywords(r), AuditSections.reflectionDetectors(r), AuditSections.reflectionAccuracy(r)]
-        } else {
+        if answerabilities.isEmpty {
+            sections.append(empty("answerability", "Answer rate by template", "Run `r1audit audit` (or its answerability stage) on this run."))
+        }
+        for (i, a) in answerabilities.enumerated() {
+            sections.append(numbered(AuditSections.answerability(a), i, answerabilities.count > 1 ? a.context : nil))
+        }
+        if explorations.isEmpty {
+            sections.append(empty("exploration", "pass@k vs temperature", "Run `r1audit audit` to sample k responses per temperature."))
+        }
+        for (i, e) in explorations.enumerated() { sections.append(numbered(AuditSections.exploration(e), i, nil)) }
+        if reflections.isEmpty {
             sections.append(empty("reflection", "Self-reflection", "Run `r1audit audit` to measure self-reflection on the exploration samples."))
         }
-        sections.append(AuditSections.lengths(exploration: exploration, reflection: reflection))
-        sections.append(benchmarks.map(AuditSections.benchmarks)
-                        ?? empty("benchmarks", "Benchmark scores", "Run the benchmark suite to fill the Table 1 style scores."))
+        for (i, r) in reflections.enumerated() {
+            sections += [AuditSections.reflectionKeywords(r), AuditSections.reflectionDetectors(r), AuditSections.reflectionAccuracy(r)]
+                .map { section in
+                    var s = numbered(section, i, nil)
+                    s.title += " (\(AuditSections.templateAndGrader(r.template, r.context)), judge \(r.context.judge))"
+                    return s
+                }
+        }
+        // Lengths: each exploration with the reflection of the same template and grader, never another's.
+        var pairs: [(ExplorationResult?, ReflectionResult?)] = explorations.map { e in
+            (e, reflections.first { $0.template == e.template && $0.context.graderKey == e.context.graderKey })
+        }
+        for r in reflections where !pairs.contains(where: { $0.1 == r }) { pairs.append((nil, r)) }
+        if pairs.isEmpty { pairs = [(nil, nil)] }
+        for (i, p) in pairs.enumerated() { sections.append(numbered(AuditSections.lengths(exploration: p.0, reflection: p.1), i, nil)) }
+        if benchmarks.isEmpty {
+            sections.append(empty("benchmarks", "Benchmark scores", "Run the benchmark suite to fill the Table 1 style scores."))
+        }
+        for (i, b) in benchmarks.enumerated() { sections.append(numbered(AuditSections.benchmarks(b), i, nil)) }
+        let answerability = answerabilities.first, exploration = explorations.first, reflection = reflections.first
 
         let models = try models(database, answerability, exploration)
         let curves = TrainingSections.curves(from: try database.metrics())
@@ -46,8 +69,11 @@ public enum ReportBuilder {
         }
         let detector = reflection.map { KeywordDetector(keywords: $0.keywords, matching: KeywordMatching(rawValue: $0.keywordMatching) ?? .wordBoundary) }
         var browser = try SampleBrowser.section(database: database, keywords: detector, perCategory: samplesPerCategory)
-        if let i = sections.firstIndex(where: { $0.id == "reflection-detectors" }) {
-            sections[i].samples = try fullTexts(sections[i].samples, reflection: reflection, database: database)
+        for (n, r) in reflections.enumerated() {
+            let id = "reflection-detectors" + (n > 0 ? "-\(n + 1)" : "")
+            if let i = sections.firstIndex(where: { $0.id == id }) {
+                sections[i].samples = try fullTexts(sections[i].samples, reflection: r, database: database)
+            }
         }
         browser.notes = browser.samples.isEmpty ? ["This run has no stored samples yet."] : []
         sections.append(browser)
@@ -55,7 +81,14 @@ public enum ReportBuilder {
         let usage = try database.tokenUsage()
         var metadata = [ReportFact("run", name), ReportFact("store", database.path),
                         ReportFact("samples", "\(usage.samples)"), ReportFact("completion tokens", "\(usage.completionTokens)")]
-        for key in config.keys.sorted() {
+        // The plan as the samples hold it (the stored `sampling.plan` is only the last call's).
+        let groups = try database.sampleGroups()
+        if !groups.isEmpty {
+            metadata.append(ReportFact("sampling plan (as stored)", groups.map {
+                "\($0.template) T=\(String(format: "%g", $0.temperature)): \($0.questions) questions × k=\($0.k) (\($0.samples) samples)"
+            }.joined(separator: "; ")))
+        }
+        for key in config.keys.sorted() where key != "sampling.plan" {
             let value = config[key] ?? ""
             metadata.append(ReportFact(key, value.count > 300 ? String(value.prefix(300)) + "…" : value))
         }
@@ -63,16 +96,27 @@ public enum ReportBuilder {
                               metadata: metadata, sections: failed + sections)
     }
 
-    /// Loads a stored result; a decoding failure becomes a section explaining it.
-    static func load<T: StoredAnalysisResult>(_ type: T.Type, from database: RunDatabase, into failures: inout [ReportSection],
-                                              id: String, title: String) -> T? {
-        do { return try T.load(from: database) } catch {
-            let e = ReportError.metricDecoding(key: T.metricName, expected: String(describing: T.self), reason: error.localizedDescription)
+    /// Loads every stored result of one analysis; a decoding failure becomes a section explaining it.
+    static func loadAll<T: StoredAnalysisResult>(_ type: T.Type, from database: RunDatabase, into failures: inout [ReportSection],
+                                                 id: String, title: String) -> [T] {
+        do { return try T.loadAll(from: database) } catch {
+            let e = ReportError.metricDecoding(key: T.analysis, expected: String(describing: T.self), reason: error.localizedDescription)
             failures.append(ReportSection(id: id + "-error", title: title + " (unreadable)",
                                           caption: ReportCaption(measures: "—", method: "—"),
                                           notes: [e.errorDescription ?? "\(e)"]))
-            return nil
+            return []
         }
+    }
+
+    /// The `i`-th section of a kind gets a distinct id (`exploration`, `exploration-2`, …); with `context`,
+    /// its title also names the temperature, grader and judge that tell it apart.
+    static func numbered(_ section: ReportSection, _ i: Int, _ context: FigureContext?) -> ReportSection {
+        var s = section
+        if i > 0 { s.id += "-\(i + 1)" }
+        if let c = context {
+            s.title += " (T = \(c.temperatures.map { String(format: "%g", $0) }.joined(separator: ", ")), grader \(c.graderKey ?? c.grader), judge \(c.judge))"
+        }
+        return s
     }
 
     static func empty(_ id: String, _ title: String, _ hint: String) -> ReportSection {

@@ -167,3 +167,78 @@ public struct TokenUsage: Sendable, Codable, Hashable {
         self.samples = samples; self.promptTokens = promptTokens; self.completionTokens = completionTokens
     }
 }
+
+/// What identifies one stored analysis result: a call with the same key replaces it, a call with any other
+/// key (another template, temperature, grader or judge) is stored beside it.
+public struct ResultKey: Sendable, Codable, Hashable, Comparable {
+    /// The analysis (`exploration`, `reflection`, `answerability`, `audit`, `benchmarks`).
+    public var analysis: String
+    /// The template, or the compared templates joined by commas (answerability, audit).
+    public var template: String
+    /// The sampling temperature of the figure (answerability's and the audit's: their first).
+    public var temperature: Double
+    /// The grader settings' name (`auto+fallback`, `auto`, `paper`).
+    public var grader: String
+    /// The judge model, `heuristic`, or `none`.
+    public var judge: String
+    public init(analysis: String, template: String, temperature: Double, grader: String, judge: String) {
+        self.analysis = analysis; self.template = template; self.temperature = temperature
+        self.grader = grader; self.judge = judge
+    }
+    public static func < (a: ResultKey, b: ResultKey) -> Bool {
+        (a.analysis, a.template, a.temperature, a.grader, a.judge) < (b.analysis, b.template, b.temperature, b.grader, b.judge)
+    }
+}
+
+/// One stored analysis result: its key, headline number and JSON payload (the Analyses result type).
+public struct StoredResult: Sendable, Codable, Hashable {
+    public var key: ResultKey
+    /// The result's headline number (e.g. the best pass@k).
+    public var headline: Double
+    /// The result as JSON.
+    public var payload: String
+    /// When the row was written.
+    public var created: Date
+    public init(key: ResultKey, headline: Double, payload: String, created: Date = Date()) {
+        self.key = key; self.headline = headline; self.payload = payload; self.created = created
+    }
+}
+
+/// One per-sample label made by an analysis: the answerability verdict with the heuristic's rule, or a
+/// judge's reply with what it parsed to, so a user can audit the detector sample by sample.
+public struct StoredLabel: Sendable, Codable, Hashable {
+    /// The row id of the labelled sample.
+    public var sampleID: Int64
+    /// What was labelled: `answerability` or `reflection`.
+    public var kind: String
+    /// `heuristic`, `keywords` or `judge:<model>`.
+    public var method: String
+    /// The verdict (`answers`/`continues`, `reflects`/`none`, a category), nil when a reply did not parse.
+    public var verdict: String?
+    /// The heuristic rule that decided (`AnswerabilityRule` raw value), or the keywords found.
+    public var rule: String?
+    /// The judge's raw reply, nil without a judge.
+    public var reply: String?
+    /// The parsed value (0/1 answerability, 0–3 reflection), nil when it did not parse or no judge ran.
+    public var value: Double?
+    public init(sampleID: Int64, kind: String, method: String, verdict: String?, rule: String? = nil,
+                reply: String? = nil, value: Double? = nil) {
+        self.sampleID = sampleID; self.kind = kind; self.method = method; self.verdict = verdict
+        self.rule = rule; self.reply = reply; self.value = value
+    }
+}
+
+/// The samples a run holds for one (template, temperature): what the run's sampling plan really was.
+public struct SampleGroup: Sendable, Codable, Hashable {
+    public var template: String
+    public var temperature: Double
+    /// Distinct questions.
+    public var questions: Int
+    /// Samples per question (the largest sample index + 1).
+    public var k: Int
+    /// Samples stored.
+    public var samples: Int
+    public init(template: String, temperature: Double, questions: Int, k: Int, samples: Int) {
+        self.template = template; self.temperature = temperature; self.questions = questions; self.k = k; self.samples = samples
+    }
+}

@@ -1,5 +1,5 @@
-// `r1audit export --jsonl`: one JSON object per sample, with its question's golds and every
-// grader's verdict, for pandas (`pd.read_json(path, lines=True)`) or lm-eval-style analysis.
+// `r1audit export --jsonl`: one JSON object per sample, with its question's golds, every
+// grader's verdict and every per-sample label (answerability verdict and rule, judge reply and parse), for pandas (`pd.read_json(path, lines=True)`) or lm-eval-style analysis.
 // Field names are snake_case and documented in docs/RUNSTORE.md.
 import Foundation
 import GRDB
@@ -12,6 +12,17 @@ public struct ExportedSample: Sendable, Codable, Hashable {
         public var extracted: String?
         /// The grader's status.
         public var status: String
+    }
+    /// One analysis' label of the sample (`StoredLabel` without its keys).
+    public struct Label: Sendable, Codable, Hashable {
+        /// `answers`/`continues`, `reflects`/`none`; nil when a judge reply did not parse.
+        public var verdict: String?
+        /// The heuristic rule that decided, or the keywords found.
+        public var rule: String?
+        /// The judge's raw reply (nil without a judge).
+        public var reply: String?
+        /// What the reply parsed to (nil when it did not, or no judge ran).
+        public var value: Double?
     }
     /// The row id of the judged sample.
     public var sampleID: Int64
@@ -49,12 +60,14 @@ public struct ExportedSample: Sendable, Codable, Hashable {
     public var created: Double
     /// Grader name → verdict.
     public var verdicts: [String: Verdict]
+    /// Kind (`answerability`, `reflection`) → method (`heuristic`, `keywords`, `judge:<model>`) → label.
+    public var labels: [String: [String: Label]]
 
     enum CodingKeys: String, CodingKey {
         case sampleID = "sample_id", questionID = "question_id", problem, golds, template, temperature
         case topP = "top_p", sampleIndex = "sample_index", seed, prompt, response
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-        case finishReason = "finish_reason", latency, model, created, verdicts
+        case finishReason = "finish_reason", latency, model, created, verdicts, labels
     }
 }
 
@@ -71,6 +84,11 @@ extension RunDatabase {
         for v in try verdicts() {
             verdictsBySample[v.sampleID, default: [:]][v.grader] = .init(extracted: v.extracted, status: v.status)
         }
+        var labelsBySample: [Int64: [String: [String: ExportedSample.Label]]] = [:]
+        for l in try labels() {
+            labelsBySample[l.sampleID, default: [:]][l.kind, default: [:]][l.method] =
+                .init(verdict: l.verdict, rule: l.rule, reply: l.reply, value: l.value)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for s in samples {
@@ -82,7 +100,8 @@ extension RunDatabase {
                                      prompt: includePrompts ? s.prompt : "", response: s.response,
                                      promptTokens: s.promptTokens, completionTokens: s.completionTokens,
                                      finishReason: s.finishReason, latency: s.latency, model: s.model,
-                                     created: s.created.timeIntervalSince1970, verdicts: verdictsBySample[id] ?? [:])
+                                     created: s.created.timeIntervalSince1970, verdicts: verdictsBySample[id] ?? [:],
+                                     labels: labelsBySample[id] ?? [:])
             let data: Data
             do { data = try encoder.encode(row) } catch {
                 throw RunStoreError.badStoredValue(path: path, table: "samples", key: String(id), reason: error.localizedDescription)

@@ -1,7 +1,8 @@
 // One SQLite database per run (runs/NAME/run.sqlite) through GRDB's DatabasePool: WAL journal, every
 // write in a transaction, so SIGKILL at any moment loses at most the write in progress. The schema
 // version is checked on open; another version, a foreign SQLite file or a corrupt file is refused
-// and never modified (it is first opened read-only to check). Schema: docs/RUNSTORE.md.
+// and never modified (it is first opened read-only to check). A store of an older schema version is
+// brought up to date by GRDB migrations (RunDatabase+Migrations.swift). Schema: docs/RUNSTORE.md.
 import Foundation
 import GRDB
 
@@ -9,7 +10,9 @@ import GRDB
 /// and lets reads run in parallel.
 public final class RunDatabase: Sendable {
     /// The schema version this build reads and writes.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
+    /// The oldest schema version this build migrates from.
+    public static let oldestMigratableVersion = 1
     /// SQLite `application_id` of r1audit run stores ("R1AU").
     public static let applicationID: Int32 = 0x5231_4155
     /// The file name inside a run folder.
@@ -38,6 +41,9 @@ public final class RunDatabase: Sendable {
             guard try Self.checkExisting(path: path) == .runStore else {
                 throw RunStoreError.corrupt(path: path, reason: "an empty SQLite file, not a run store")
             }
+            // A store of an older schema is migrated once (the one case a reading command writes: the
+            // migration keeps every row); a current one is never written.
+            if try Self.storedVersion(path: path) < schemaVersion { _ = try RunDatabase(url: url, create: false) }
             var config = Configuration()
             config.readonly = true
             config.busyMode = .timeout(30)
@@ -62,8 +68,9 @@ public final class RunDatabase: Sendable {
         do { pool = try DatabasePool(path: path, configuration: config) as any DatabaseWriter } catch {
             throw RunStoreError.corrupt(path: path, reason: Self.describe(error))
         }
-        if isNew {
-            try write("creating the schema") { db in try Self.createSchema(db) }
+        do { try Self.migrator.migrate(pool) } catch let e as RunStoreError { throw e } catch {
+            throw RunStoreError.database(path: path, operation: isNew ? "creating the schema" : "migrating the schema",
+                                         message: Self.describe(error))
         }
     }
 
@@ -76,6 +83,19 @@ public final class RunDatabase: Sendable {
 
     /// What the read-only check of an existing file found.
     enum ExistingState: Equatable { case emptyDatabase, runStore }
+
+    /// The schema version (`PRAGMA user_version`) of an existing store, read without writing.
+    static func storedVersion(path: String) throws -> Int {
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
+        } catch {
+            throw RunStoreError.corrupt(path: path, reason: describe(error))
+        }
+    }
 
     /// Checks an existing file without writing to it: SQLite header, application id, schema version.
     static func checkExisting(path: String) throws -> ExistingState {
@@ -104,13 +124,14 @@ public final class RunDatabase: Sendable {
         }
         if tables == 0 && appID == 0 && version == 0 { return .emptyDatabase }
         guard appID == applicationID else { throw RunStoreError.foreignDatabase(path: path, applicationID: appID) }
-        guard version == schemaVersion else {
+        guard (oldestMigratableVersion...schemaVersion).contains(version) else {
             throw RunStoreError.versionMismatch(path: path, found: version, expected: schemaVersion)
         }
         return .runStore
     }
 
-    static func createSchema(_ db: Database) throws {
+    /// The version-1 schema (every store starts here; later versions are migrations).
+    static func createSchemaV1(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE config (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
             CREATE TABLE questions (id TEXT PRIMARY KEY NOT NULL, problem TEXT NOT NULL,
@@ -135,7 +156,7 @@ public final class RunDatabase: Sendable {
                 payload TEXT, created REAL NOT NULL, PRIMARY KEY (name, step));
             """)
         try db.execute(sql: "PRAGMA application_id = \(applicationID)")
-        try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
+        try db.execute(sql: "PRAGMA user_version = 1")
     }
 
     // MARK: Access helpers

@@ -188,7 +188,7 @@ import Testing
             (.of(truncated: false, hasAnswer: false, correct: false), 5, false),
         ]
         let l = LengthsByCategory(items)
-        #expect(l.total == 5 && l.truncationRate == 0.2 && l.formatRate == 0.8)
+        #expect(l.total == 5 && l.truncationRate == 0.2 && l.answeredRate == 0.8)
         #expect(l.byCategory[.correct]?.median == 15 && l.byCategory[.correct]?.count == 2)
         #expect(l.byCategory[.truncated]?.max == 256 && l.byCategory[.noAnswer]?.mean == 5)
         #expect(l.byCategory[.incorrect]?.min == 30)
@@ -198,7 +198,7 @@ import Testing
 @Suite struct BestTemplateTests {
     static func row(_ name: String, answers: Int, of n: Int, accuracy: Double) throws -> TemplateAnswerability {
         TemplateAnswerability(template: name, samples: n, answers: answers, continues: n - answers, unparsed: 0,
-                              rate: try WilsonInterval.interval(successes: answers, trials: n), formatRate: 0,
+                              rate: try WilsonInterval.interval(successes: answers, trials: n), formatRates: FormatRates(strict: 0, lenient: 0, rule: .lenient), grader: nil,
                               truncationRate: 0, accuracy: accuracy, continuingExamples: [])
     }
 

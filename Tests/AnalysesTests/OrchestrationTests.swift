@@ -113,8 +113,10 @@ struct FakeBackend: Backend {
         let again = try await exploration.run(backend: backend, database: db)
         #expect(await backend.counter.text == 48)
         #expect(again == first)
-        #expect(try ExplorationResult.load(from: db) == first)
-        #expect(try db.metric(name: "passk.qwen-math.t0.6.k4") != nil)
+        #expect(try ExplorationResult.loadAll(from: db) == [first])
+        #expect(try db.results(analysis: "exploration").map(\.key.temperature) == [0.6, 1.0])
+        // Graded once: the second run read every verdict back (same count, none rewritten).
+        #expect(try db.verdicts().count == 48)
         let self_ = try first.pairedDifference(first, temperature: 0.6, k: 2, resamples: 20)
         #expect(self_.difference.estimate == 0)
     }
@@ -157,9 +159,9 @@ struct FakeBackend: Backend {
         #expect(await backend.counter.text == result.samples)
         #expect(await judgeBackend.counter.chat == judgeCalls)
         #expect(again == result)
-        #expect(try AuditResult.load(from: db) == result)
-        #expect(try AnswerabilityResult.load(from: db) == result.answerability)
-        #expect(try ReflectionResult.load(from: db) == result.reflection)
+        #expect(try AuditResult.loadAll(from: db) == [result])
+        #expect(try AnswerabilityResult.loadAll(from: db) == [result.answerability])
+        #expect(try ReflectionResult.loadAll(from: db) == [result.reflection])
     }
 
     @Test func heuristicAnswerabilityWithoutJudge() async throws {

@@ -22,7 +22,7 @@ enum BuilderFixtures {
     static func context(model: String = "SmolLM2-135M") throws -> FigureContext {
         let json = """
         {"model":"\(model)","questions":3,"questionSource":"builtin","k":4,"temperatures":[0.6,1.0],"topP":1,
-         "maxTokens":256,"seedPolicy":"per-sample seeds","templates":["qwen-math","r1"],"grader":"auto",
+         "maxTokens":256,"seedPolicy":"per-sample seeds","templates":["qwen-math","r1"],"grader":"auto","graderKey":"auto+fallback",
          "judge":"heuristic","paperParity":false}
         """
         return try JSONDecoder().decode(FigureContext.self, from: Data(json.utf8))
@@ -54,17 +54,17 @@ enum BuilderFixtures {
         let excerpt = ResponseExcerpt(samples[2])
         try AnswerabilityResult(context: ctx, method: "heuristic", templates: [
             TemplateAnswerability(template: "qwen-math", samples: 12, answers: 9, continues: 3, unparsed: 0, rate: ci(0.75, 0.47, 0.91),
-                                  formatRate: 0.6, truncationRate: 0.1, accuracy: 0.3, continuingExamples: [excerpt]),
+                                  formatRates: FormatRates(strict: 0.6, lenient: 0.6, rule: .lenient), grader: "auto+fallback", truncationRate: 0.1, accuracy: 0.3, continuingExamples: [excerpt]),
             TemplateAnswerability(template: "r1", samples: 12, answers: 4, continues: 8, unparsed: 0, rate: ci(0.33, 0.14, 0.61),
-                                  formatRate: 0.2, truncationRate: 0.3, accuracy: 0.1, continuingExamples: []),
+                                  formatRates: FormatRates(strict: 0.1, lenient: 0.2, rule: .lenient), grader: "auto+fallback", truncationRate: 0.3, accuracy: 0.1, continuingExamples: []),
         ], bestTemplate: "qwen-math").store(in: db)
         let temps = [0.6, 1.0].map { t in
             TemperatureExploration(temperature: t, questions: 3, passAtK: [ci(0.2, 0.1, 0.3, "bootstrap"), ci(0.3, 0.2, 0.4, "bootstrap"),
                                                                            ci(0.35, 0.2, 0.5, "bootstrap"), ci(0.4, 0.2, 0.6, "bootstrap")],
-                                   zeroCorrect: ci(0.33, 0.06, 0.79), sampleAccuracy: 0.2, formatRate: 0.7, lengths: lengths,
+                                   zeroCorrect: ci(0.33, 0.06, 0.79), sampleAccuracy: 0.2, formatRates: FormatRates(strict: 0.7, lenient: 0.7, rule: .lenient), lengths: lengths,
                                    correctPerQuestion: ["q1": 1, "q2": 0, "q3": 0])
         }
-        try ExplorationResult(context: ctx, template: "qwen-math", k: 4, temperatures: temps).store(in: db)
+        try ExplorationResult(context: ctx, template: "qwen-math", grader: "auto+fallback", k: 4, temperatures: temps).store(in: db)
         let detector = KeywordDetector(keywords: ["wait", "recheck", "verify"])
         let tally = KeywordTally(detector: detector, responsesByQuestion: [["Wait, let me recheck.", "no"], ["verify this", "wait"], ["x"]])
         let level = LevelCounts(responses: 5, responsesDetected: 2, questions: 3, questionsDetected: 2)

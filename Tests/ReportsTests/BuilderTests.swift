@@ -76,11 +76,13 @@ import RunStore
         let db = try BuilderFixtures.tempStore()
         defer { BuilderFixtures.remove(db) }
         try BuilderFixtures.fill(db, training: false)
-        try db.putMetric(name: ExplorationResult.metricName, value: 0, payload: "{\"not\": \"an exploration\"}")
+        try db.put(result: StoredResult(key: ResultKey(analysis: ExplorationResult.analysis, template: "qwen-math", temperature: 0.6,
+                                                       grader: "auto+fallback", judge: "none"),
+                                        headline: 0, payload: "{\"not\": \"an exploration\"}"))
         let doc = try ReportBuilder.build(database: db)
         let failed = try #require(doc.sections.first)
         #expect(failed.id == "exploration-error")
-        #expect(failed.notes.first?.contains("analysis.exploration") == true)
+        #expect(failed.notes.first?.contains("exploration [template qwen-math, T=0.6, grader auto+fallback") == true)
         #expect(doc.sections.contains { $0.id == "answerability" && !$0.hasNoData })
     }
 

@@ -11,7 +11,7 @@ import RunStore
 
 /// Everything the readiness audit measured, and its verdict.
 public struct ReadinessResult: StoredAnalysisResult, Hashable {
-    public static let metricName = "analysis.readiness"
+    public static let analysis = "readiness"
     public var template: String
     public var temperature: Double
     public var grader: String
@@ -35,6 +35,10 @@ public struct ReadinessResult: StoredAnalysisResult, Hashable {
     public var tunedRun: String?
     public var verdict: ReadinessVerdict
     public var headline: Double { passAtK.points.first?.passAtK.estimate ?? 0 }
+    /// One row per (template, temperature, grader); the judge is the answer-rate heuristic.
+    public var storedParts: [(key: ResultKey, part: ReadinessResult)] {
+        [(ResultKey(analysis: Self.analysis, template: template, temperature: temperature, grader: grader, judge: "heuristic"), self)]
+    }
 }
 
 /// The readiness audit's settings.

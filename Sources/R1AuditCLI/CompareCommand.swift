@@ -76,7 +76,7 @@ struct CompareCommand: AsyncParsableCommand {
             let (name, url) = store(arg)
             let database = try RunDatabase(url: url, readOnly: true)
             settings.append(ComparisonChecks.settings(run: name, database: database))
-            if let e = try? ExplorationResult.load(from: database) { explorations.append((name, e)) }
+            if let e = try? ExplorationResult.loadAll(from: database).first { explorations.append((name, e)) }
             reports.append((name, try ReportBuilder.build(database: database, runName: name, samplesPerCategory: samples)))
         }
         let mismatches = ComparisonChecks.mismatches(settings)

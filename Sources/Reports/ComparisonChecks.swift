@@ -48,8 +48,8 @@ public struct RunSettings: Sendable, Hashable {
 public enum ComparisonChecks {
     /// The settings of a run from its stored results (unreadable results count as absent).
     public static func settings(run: String, database: RunDatabase) -> RunSettings {
-        RunSettings(run: run, exploration: try? ExplorationResult.load(from: database),
-                    answerability: try? AnswerabilityResult.load(from: database), benchmarks: try? BenchmarkResult.load(from: database))
+        RunSettings(run: run, exploration: try? ExplorationResult.loadAll(from: database).first,
+                    answerability: try? AnswerabilityResult.loadAll(from: database).first, benchmarks: try? BenchmarkResult.loadAll(from: database).first)
     }
 
     /// One line per setting that differs between runs, e.g. "k differs: a 8, b 4".

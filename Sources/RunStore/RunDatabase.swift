@@ -43,7 +43,7 @@ public final class RunDatabase: Sendable {
             }
             // A store of an older schema is migrated once (the one case a reading command writes: the
             // migration keeps every row); a current one is never written.
-            if try Self.storedVersion(path: path) < schemaVersion { _ = try RunDatabase(url: url, create: false) }
+            if try Self.storedVersion(path: path) < Self.schemaVersion { _ = try RunDatabase(url: url, create: false) }
             var config = Configuration()
             config.readonly = true
             config.busyMode = .timeout(30)

@@ -53,7 +53,7 @@ struct ReadinessAuditTests {
         #expect(r.verdict.signal == .yes)
         #expect(r.verdict.line.contains("questions kept: 1 of 3"))
         #expect(r.verdict.line.contains("contamination: not probed"))
-        let stored = try #require(try ReadinessResult.load(from: db))
+        let stored = try #require(try ReadinessResult.loadAll(from: db).first)
         #expect(stored == r)
     }
 

@@ -68,7 +68,7 @@ struct LearnabilityCommand: AsyncParsableCommand {
         if let run = fromAudit {
             let plan = try FromAudit.plan(run: run, runsDir: runOptions.runsDir)
             // The forecast covers every audit question (before filtering) and marks the ones the filter keeps.
-            questions = dataset.dataset == "builtin" ? plan.questions : try dataset.load().questions
+            questions = try dataset.dataset == "builtin" ? plan.questions : dataset.load().questions
             source = dataset.dataset == "builtin" ? "audit:\(run)" : dataset.dataset
             if dataset.dataset == "builtin", let limit = dataset.limit { questions = Array(questions.prefix(limit)) }
             kept = Set(FromAudit.questions(plan, dataset: questions, keepSolved: keepSolved).1.kept)
@@ -107,7 +107,7 @@ struct LearnabilityCommand: AsyncParsableCommand {
         ]
         if let n = r.filteredPrompts {
             lines.append("after the audit filter (\(n) questions kept): "
-                         + (r.zeroSignalShareFiltered.map(AnalysisCLI.pct) ?? "–") + "; DAPO oversampling \(factor(r.oversamplingFactorFiltered))")
+                         + (r.zeroSignalShareFiltered.map { AnalysisCLI.pct($0) } ?? "–") + "; DAPO oversampling \(factor(r.oversamplingFactorFiltered))")
         }
         lines.append(r.context.caption)
         return lines.joined(separator: "\n")

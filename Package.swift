@@ -56,7 +56,7 @@ let testTargets: [(name: String, deps: [String])] = [
     ("RunStoreTests", ["RunStore", "Inference"]),
     ("SamplingTests", ["Sampling", "Inference", "Datasets", "Prompts", "RunStore"]),
     ("AnalysesTests", ["Analyses", "Sampling", "Inference", "Datasets", "Prompts", "Grading", "RunStore"]),
-    ("TrainingTests", ["Training", "Engine", "Models", "Tensors", "Inference", "Grading", "TestSupport"]),
+    ("TrainingTests", ["Training", "Engine", "Models", "Tensors", "Inference", "Grading", "Datasets", "RunStore", "TestSupport"]),
     ("ReportsTests", ["Reports", "Analyses", "RunStore"]),
     ("CLITests", ["R1AuditCLI"]),
     ("IntegrationTests", ["R1AuditCLI", "Engine", "Models", "Tokenizers", "Inference", "Endpoint", "Server", "Grading", "TestSupport",

@@ -46,25 +46,29 @@ func exportConfiguration(_ framework: TrainingFramework, _ display: String) -> C
 struct ExportTRLCommand: AsyncParsableCommand {
     static let configuration = exportConfiguration(.trl, "TRL's GRPOTrainer")
     @OptionGroup var options: ExportTrainingOptions
-    func run() async throws { try options.write(.trl) }
+    @ParentCommand var parent: ExportCommand
+    func run() async throws { try options.merging(parent).write(.trl) }
 }
 
 struct ExportOatCommand: AsyncParsableCommand {
     static let configuration = exportConfiguration(.oat, "oat")
     @OptionGroup var options: ExportTrainingOptions
-    func run() async throws { try options.write(.oat) }
+    @ParentCommand var parent: ExportCommand
+    func run() async throws { try options.merging(parent).write(.oat) }
 }
 
 struct ExportVerlCommand: AsyncParsableCommand {
     static let configuration = exportConfiguration(.verl, "verl")
     @OptionGroup var options: ExportTrainingOptions
-    func run() async throws { try options.write(.verl) }
+    @ParentCommand var parent: ExportCommand
+    func run() async throws { try options.merging(parent).write(.verl) }
 }
 
 /// The options of every training export, and the one library call behind them.
 struct ExportTrainingOptions: ParsableArguments {
-    @Option(help: "Training questions: JSONL with problem and answer fields.")
+    @Option(help: ArgumentHelp("Training questions: `builtin`, a JSONL file, or a suite name.", valueName: "FILE|builtin|NAME"))
     var dataset: String
+    @OptionGroup var datasetKeys: TrainingDatasetKeys
     @Option(help: "Model id or path for the framework to load.")
     var model: String = "Qwen/Qwen2.5-Math-1.5B"
     @Option(help: "Output folder (created).")
@@ -103,11 +107,22 @@ struct ExportTrainingOptions: ParsableArguments {
         if groupSize < 2 || promptsPerStep < 1 || maxNewTokens < 1 || steps < 1 { throw ValidationError("sizes must be positive (group size ≥ 2)") }
     }
 
+    /// `export trl|oat|verl --template/--temperature/--json`: ArgumentParser hands an option both commands
+    /// declare to the parent `export` (it parses first and consumes it), so the parent's values are taken here.
+    func merging(_ parent: ExportCommand) -> ExportTrainingOptions {
+        var o = self
+        if let t = parent.template { o.template = t }
+        if let t = parent.temperature { o.temperature = t }
+        if parent.output.json { o.output.json = true }
+        return o
+    }
+
     struct Written: Encodable { var framework: String; var folder: String; var files: [String] }
 
     func write(_ framework: TrainingFramework) throws {
         let tpl = try PromptTemplate.named(template)
-        let prompts = try QuestionSet.load(url: URL(fileURLWithPath: dataset), limit: limit).questions.map {
+        let set = try datasetKeys.load(dataset, limit: limit, seed: seed) { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+        let prompts = set.questions.map {
             TrainingPrompt(id: $0.id, text: tpl.render(question: $0.problem), golds: $0.golds)
         }
         var obj = PolicyObjective(preset: ObjectivePreset(rawValue: objective) ?? .drGRPO, maxNewTokens: maxNewTokens)

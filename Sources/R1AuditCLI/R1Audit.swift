@@ -19,6 +19,7 @@ public struct R1Audit: AsyncParsableCommand {
             PerplexityCommand.self,
             TrainCommand.self,
             ExportTrainingCommand.self,
+            LearnabilityCommand.self,
             VerifyCommand.self,
             SampleCommand.self,
             ExportCommand.self,

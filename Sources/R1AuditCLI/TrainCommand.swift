@@ -1,6 +1,8 @@
 // `r1audit train`: RL-tune a local model with Dr. GRPO (or GRPO, RLOO) on the CPU (issue 6, paper §3).
 // Thin: options, validate(), one `TrainingSession.run`, render. Metrics go to the run store as train/NAME.
+import Analyses
 import ArgumentParser
+import Datasets
 import Foundation
 import Inference
 import Training
@@ -38,22 +40,37 @@ struct TrainCommand: AsyncParsableCommand {
         --gradient-checkpointing recomputes each layer's activations in backward: about L times less \
         activation memory for one more forward, with bit-identical gradients.
 
+        --from-audit RUN takes the audit run's chosen template, its grader (as --reward) and the exploration \
+        temperature with the best pass@k, trains on the audit's questions and drops those with no correct \
+        sample (zero reward signal) and, unless --keep-solved, those always correct; --template, \
+        --temperature, --reward and --dataset still override. The choices are printed and stored in the \
+        training run as train.from_audit.
+
         Example: r1audit train --model ~/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf \
         --dataset ../shared/datasets/gsm8k.jsonl --template qwen-math --steps 20 --run smol-drgrpo
+        Example: r1audit audit --run smol-audit && r1audit train --from-audit smol-audit --run smol-rl
         """)
 
     @Option(help: "Local model: a GGUF file or a Hugging Face folder.")
     var model: String = "\(FileManager.default.homeDirectoryForCurrentUser.path)/.cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf"
-    @Option(help: "Training questions: JSONL with problem and answer fields.")
-    var dataset: String
-    @Option(help: "Held-out questions for greedy evaluation (default: none).")
+    @Option(help: ArgumentHelp("Training questions: `builtin`, a JSONL file, or a suite name (default: builtin, or the audit's questions with --from-audit).",
+                               valueName: "FILE|builtin|NAME"))
+    var dataset: String?
+    @Option(help: ArgumentHelp("Held-out questions for greedy evaluation (default: none).", valueName: "FILE|builtin|NAME"))
     var evalDataset: String?
+    @OptionGroup var datasetKeys: TrainingDatasetKeys
+    @Option(help: ArgumentHelp("Take template, reward, temperature and the training questions from this audit run.", valueName: "RUN"))
+    var fromAudit: String?
+    @Flag(help: "With --from-audit: keep questions the audit always solved (no gradient at G ≤ k; dropped by default).")
+    var keepSolved = false
     @Option(help: "Use only the first N training questions.")
     var limit: Int?
     @Option(help: "Evaluate on the first N held-out questions.")
     var evalLimit: Int = 50
-    @Option(help: "Prompt template: qwen-math, r1, none, or a file.")
-    var template: String = "qwen-math"
+    @Option(help: "Prompt template: qwen-math, r1, none, or a file (default: qwen-math, or the audit's).")
+    var template: String?
+    @Option(help: "The reward's extraction: paper (template format only), auto (boxed or answer tag) or fallback (also plain text); default: paper, or the audit's grader.")
+    var reward: RewardChoice?
     @Option(help: "dr-grpo, grpo or rloo.")
     var objective: String = "dr-grpo"
     @Option(help: "Override the preset's std normalisation of advantages: on or off.")
@@ -70,8 +87,8 @@ struct TrainCommand: AsyncParsableCommand {
     var steps: Int = 20
     @Option(help: "Generation budget per response, also Dr. GRPO's normalising constant.")
     var maxNewTokens: Int = 256
-    @Option(help: "Rollout temperature.")
-    var temperature: Double = 1.0
+    @Option(help: "Rollout temperature (default: 1.0, or the audit's best).")
+    var temperature: Double?
     @Option(help: "Rollout top-p.")
     var topP: Double = 1.0
     @Option(help: "PPO clip ε (ratio clipped to [1−ε, 1+ε]).")
@@ -86,7 +103,7 @@ struct TrainCommand: AsyncParsableCommand {
     var miniBatches: Int = 1
     @Option(help: "Sequences per forward/backward (memory only; results do not change).")
     var microBatch: Int = 8
-    @Flag(help: "Also accept a plain-text final answer (\"The answer is 15\") when no \\boxed{} / <answer> is found (off: the paper's grader).")
+    @Flag(help: "Also accept a plain-text final answer (\"The answer is 15\") when no \\boxed{} / <answer> is found (as --reward fallback).")
     var plainTextFallback = false
     @Flag(help: "Drop truncated responses from the loss instead of keeping them with reward 0.")
     var maskTruncated = false
@@ -132,10 +149,15 @@ struct TrainCommand: AsyncParsableCommand {
         if steps < 1 || promptsPerStep < 1 || maxNewTokens < 1 || ppoEpochs < 1 || miniBatches < 1 || microBatch < 1 {
             throw ValidationError("--steps, --prompts-per-step, --max-new-tokens, --ppo-epochs, --mini-batches and --micro-batch must be positive")
         }
-        if learningRate <= 0 || clip <= 0 || temperature <= 0 { throw ValidationError("--learning-rate, --clip and --temperature must be positive") }
+        if fromAudit == nil && keepSolved { throw ValidationError("--keep-solved needs --from-audit RUN (the audit's pass rates select the questions)") }
+        if plainTextFallback && reward != nil && reward != .fallback {
+            throw ValidationError("--plain-text-fallback contradicts --reward \(reward?.rawValue ?? ""); give one of them")
+        }
+        if let t = temperature, t <= 0 { throw ValidationError("--temperature must be positive") }
+        if learningRate <= 0 || clip <= 0 { throw ValidationError("--learning-rate and --clip must be positive") }
     }
 
-    func trainerConfiguration(stop: [String]) -> TrainerConfiguration {
+    func trainerConfiguration(stop: [String], temperature: Double = 1.0) -> TrainerConfiguration {
         var obj = PolicyObjective(preset: ObjectivePreset(rawValue: objective) ?? .drGRPO, maxNewTokens: maxNewTokens, epsilon: epsilon)
         if let s = stdNormalization { obj.scaleByStd = s == "on" }
         if let a = lossAggregation.flatMap(LossAggregation.init(rawValue:)) { obj.aggregation = a }
@@ -151,18 +173,62 @@ struct TrainCommand: AsyncParsableCommand {
             seed: seed, evalEvery: evalEvery, checkpointEvery: checkpointEvery)
     }
 
+    /// The settings a run uses after --from-audit and the explicit overrides.
+    struct Resolved {
+        var template: String, temperature: Double, reward: RewardChoice
+        var questions: [Question], datasetLabel: String, choices: FromAuditChoices?
+    }
+
+    func resolve(warn: (String) -> Void) throws -> Resolved {
+        let given = try dataset.map { try datasetKeys.load($0, limit: limit, seed: seed, warn: warn) }
+        guard let run = fromAudit else {
+            let set = try given ?? datasetKeys.load("builtin", limit: limit, seed: seed, warn: warn)
+            let r = reward ?? (plainTextFallback ? .fallback : .paper)
+            return Resolved(template: template ?? "qwen-math", temperature: temperature ?? 1.0, reward: r,
+                            questions: set.questions, datasetLabel: set.source, choices: nil)
+        }
+        let plan = try FromAudit.plan(run: run, runsDir: runOptions.runsDir)
+        var (questions, selection) = FromAudit.questions(plan, dataset: given?.questions, keepSolved: keepSolved)
+        if given == nil, let limit { questions = Array(questions.prefix(limit)) }
+        var overridden: [String] = []
+        if template != nil { overridden.append("--template") }
+        if temperature != nil { overridden.append("--temperature") }
+        if reward != nil || plainTextFallback { overridden.append("--reward") }
+        if dataset != nil { overridden.append("--dataset") }
+        let r = reward ?? (plainTextFallback ? .fallback : RewardChoice(plan.grader))
+        let choices = FromAuditChoices(auditRun: run, template: template ?? plan.template, temperature: temperature ?? plan.temperature,
+                                       reward: r.rawValue, k: plan.k, keepSolved: keepSolved, overridden: overridden, selection: selection)
+        guard !questions.isEmpty else {
+            throw CLIError.badInput("--from-audit \(run): no question has both correct and incorrect samples in the audit "
+                                    + "(\(selection.droppedUnsolved.count) never solved, \(selection.droppedSolved.count) always solved); "
+                                    + "add --keep-solved, audit more questions, or train on --dataset without --from-audit")
+        }
+        return Resolved(template: choices.template, temperature: choices.temperature, reward: r, questions: questions,
+                        datasetLabel: given?.source ?? "audit:\(run)", choices: choices)
+    }
+
     func run() async throws {
         setBLASThreads(threads)
-        let cfg = trainerConfiguration(stop: try TrainingSession.stopStrings(template: template))
-        let setup = TrainingSetup(model: model, dataset: dataset, evalDataset: evalDataset, limit: limit, evalLimit: evalLimit,
-                                  template: template, plainTextFallback: plainTextFallback, threads: threads,
-                                  runDirectory: runOptions.runDirectory, keepCheckpoints: keepCheckpoints)
         let quiet = output.json
+        let warn: @Sendable (String) -> Void = { w in FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        let r = try resolve(warn: warn)
+        if let c = r.choices { FileHandle.standardError.write(Data((c.text + "\n").utf8)) }
+        let cfg = trainerConfiguration(stop: try TrainingSession.stopStrings(template: r.template), temperature: r.temperature)
+        var setup = TrainingSetup(model: model, dataset: r.datasetLabel, evalDataset: evalDataset, limit: limit, evalLimit: evalLimit,
+                                  template: r.template, plainTextFallback: r.reward.grader.plainTextFallback, threads: threads,
+                                  runDirectory: runOptions.runDirectory, keepCheckpoints: keepCheckpoints)
+        setup.questions = r.questions
+        setup.evalQuestions = try evalDataset.map { try datasetKeys.load($0, limit: evalLimit, seed: seed, warn: warn).questions }
+        setup.paperParity = r.reward.grader.paperParity
+        setup.provenance = try r.choices?.record()
+        let renderer = ProgressRenderer()
+        defer { renderer.finish() }
         let summary = try await TrainingSession.run(setup, configuration: cfg, resume: resume, warning: { w in
-            if !quiet { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-        }, onStep: { m in
+            if !quiet { warn(w) }
+        }, progress: renderer.handler, onStep: { m in
             if !quiet { FileHandle.standardError.write(Data("step \(m.step)/\(cfg.steps) \(m.summary)\n".utf8)) }
         })
+        renderer.finish()
         try output.emit(summary) {
             let last = summary.metrics.last.map { $0.summary } ?? "no steps run (already at step \(summary.finalStep))"
             return "trained steps \(summary.startStep + 1)–\(summary.finalStep): \(last)\ncheckpoint: \(summary.lastCheckpoint ?? "none")"

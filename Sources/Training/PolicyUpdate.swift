@@ -99,7 +99,8 @@ public struct PolicyUpdate {
     /// With `oldFromForward`, π_old's log-probs are taken from this forward (on-policy, no scoring pass).
     public func accumulate(model: PolicyModel, sequences: [ScoredSequence], terms: [ResponseTerms],
                            reference: [[Double]]? = nil, oldFromForward: Bool = false, workspace: DecoderWorkspace,
-                           gradients: inout ParameterSet) throws -> (result: ObjectiveResult, entropySum: Double) {
+                           gradients: inout ParameterSet,
+                           onMicroBatch: () -> Void = {}) throws -> (result: ObjectiveResult, entropySum: Double) {
         let lengths = terms.map { $0.mask.filter { $0 }.count }
         let weights = configuration.objective.tokenWeights(lengths: lengths)
         var total = ObjectiveResult(loss: 0, gradients: [], clippedTokens: 0, tokens: 0, klSum: 0)
@@ -122,6 +123,7 @@ public struct PolicyUpdate {
             try model.backward(dLogProbs: res.gradients, workspace: workspace, gradients: &gradients)
             total.loss += res.loss; total.tokens += res.tokens
             total.clippedTokens += res.clippedTokens; total.klSum += res.klSum
+            onMicroBatch()
         }
         return (total, entropySum)
     }
@@ -147,7 +149,8 @@ public struct PolicyUpdate {
     /// completion are skipped (nothing to score).
     public func update(model: inout PolicyModel, optimizer: inout AdamW, rollouts all: [Rollout],
                        reference: PolicyModel? = nil, rng: inout SplitMix64,
-                       workspace: DecoderWorkspace = DecoderWorkspace()) throws -> LearnerStatistics {
+                       workspace: DecoderWorkspace = DecoderWorkspace(),
+                       progress: ProgressHandler? = nil) throws -> LearnerStatistics {
         let start = Date()
         var stats = LearnerStatistics()
         let (advAll, zeroShare) = advantages(all)
@@ -169,6 +172,14 @@ public struct PolicyUpdate {
                                  advantage: adv[i])
         }
         var grads = ParameterSet(zerosLike: model.parameters)
+        // Backward progress: one event per micro-batch over every epoch and mini-batch.
+        let micro = max(1, configuration.microBatchSize), epochs = max(1, configuration.ppoEpochs)
+        let perEpoch = (0..<parts).reduce(0) { n, p in
+            let size = (p + 1) * rollouts.count / parts - p * rollouts.count / parts
+            return n + (size + micro - 1) / micro
+        }
+        var microDone = 0
+        progress?(ProgressUpdate(phase: "backward", completed: 0, total: epochs * perEpoch))
         var counted = 0, clipped = 0, entropy = 0.0, entropyTokens = 0
         for epoch in 0..<max(1, configuration.ppoEpochs) {
             var order = Array(rollouts.indices)
@@ -179,7 +190,11 @@ public struct PolicyUpdate {
                 grads.zero()
                 let (res, ent) = try accumulate(model: model, sequences: idx.map { Self.sequence(rollouts[$0]) },
                                                 terms: idx.map { terms[$0] }, reference: ref.map { r in idx.map { r[$0] } },
-                                                oldFromForward: onPolicy, workspace: workspace, gradients: &grads)
+                                                oldFromForward: onPolicy, workspace: workspace, gradients: &grads,
+                                                onMicroBatch: {
+                    microDone += 1
+                    progress?(ProgressUpdate(phase: "backward", completed: microDone, total: epochs * perEpoch))
+                })
                 guard res.loss.isFinite else { throw TrainingError.nonFinite(step: optimizer.step + 1, what: "loss") }
                 let norm = AdamW.clipGlobalNorm(&grads, maxNorm: optimizer.configuration.maxGradNorm)
                 guard norm.isFinite else { throw TrainingError.nonFinite(step: optimizer.step + 1, what: "gradient norm") }

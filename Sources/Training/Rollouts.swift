@@ -45,6 +45,20 @@ public protocol RolloutSampler: Sendable {
     /// `seeds[p][g]` is the seed of response g to prompt p; the result has the same shape.
     func sample(_ prompts: [TrainingPrompt], seeds: [[UInt64]], model: PolicyModel,
                 parameters: SamplingParameters) async throws -> [[SampledResponse]]
+    /// The same, reporting each finished response to `progress` (completed of all P·G).
+    func sample(_ prompts: [TrainingPrompt], seeds: [[UInt64]], model: PolicyModel,
+                parameters: SamplingParameters, progress: ProgressHandler?) async throws -> [[SampledResponse]]
+}
+
+extension RolloutSampler {
+    /// Samplers without their own progress report the whole batch when it is done.
+    public func sample(_ prompts: [TrainingPrompt], seeds: [[UInt64]], model: PolicyModel,
+                       parameters: SamplingParameters, progress: ProgressHandler?) async throws -> [[SampledResponse]] {
+        let out = try await sample(prompts, seeds: seeds, model: model, parameters: parameters)
+        let n = seeds.reduce(0) { $0 + $1.count }
+        progress?(ProgressUpdate(phase: "rollouts", completed: n, total: n))
+        return out
+    }
 }
 
 /// Samples from an inference backend built from the current weights (the local engine in the CLI).
@@ -58,6 +72,11 @@ public struct BackendRolloutSampler: RolloutSampler {
 
     public func sample(_ prompts: [TrainingPrompt], seeds: [[UInt64]], model: PolicyModel,
                        parameters: SamplingParameters) async throws -> [[SampledResponse]] {
+        try await sample(prompts, seeds: seeds, model: model, parameters: parameters, progress: nil)
+    }
+
+    public func sample(_ prompts: [TrainingPrompt], seeds: [[UInt64]], model: PolicyModel,
+                       parameters: SamplingParameters, progress: ProgressHandler?) async throws -> [[SampledResponse]] {
         let backend = try await makeBackend(model.configuration, model.parameters.tensors())
         var requests: [CompletionRequest] = []
         for (p, prompt) in prompts.enumerated() {
@@ -67,7 +86,17 @@ public struct BackendRolloutSampler: RolloutSampler {
                 requests.append(CompletionRequest(prompt: .text(prompt.text), parameters: params))
             }
         }
-        let completions = try await backend.completeAll(requests)
+        var slots = [Completion?](repeating: nil, count: requests.count), done = 0
+        for try await item in backend.complete(requests) where slots.indices.contains(item.index) {
+            if slots[item.index] == nil { done += 1 }
+            slots[item.index] = item.completion
+            progress?(ProgressUpdate(phase: "rollouts", completed: done, total: requests.count))
+        }
+        try Task.checkCancellation()
+        guard done == requests.count else {
+            throw TrainingError.invalidBatch("the backend \(backend.modelName) returned \(done) of \(requests.count) rollouts")
+        }
+        let completions = slots.compactMap { $0 }
         var out: [[SampledResponse]] = [], k = 0
         for (p, _) in prompts.enumerated() {
             var group: [SampledResponse] = []

@@ -99,6 +99,13 @@ public struct StepMetrics: Sendable, Codable, Hashable {
     public var learnerTokensPerSecond: Double
     /// The learning rate.
     public var learningRate: Double
+    /// `progress` with phases renamed "step N/T PHASE" (nil stays nil).
+    static func stepProgress(_ progress: ProgressHandler?, step: Int, steps: Int) -> ProgressHandler? {
+        guard let progress else { return nil }
+        let prefix = "step \(step)/\(steps) "
+        return { u in progress(ProgressUpdate(phase: prefix + u.phase, completed: u.completed, total: u.total, detail: u.detail)) }
+    }
+
     /// Greedy accuracy on the held-out prompts, on evaluation steps.
     public var evalAccuracy: Double?
 
@@ -208,12 +215,17 @@ public struct Trainer: Sendable {
                 SeedDerivation.seed(runSeed: cfg.seed, questionID: p.id, template: "train-step-\(step)",
                                     temperature: cfg.sampling.temperature, sampleIndex: g)
             } }
+            // Within-step progress: "step N/T rollouts|scoring|backward" (the CLI draws a bar per phase).
+            let stepProgress = Self.stepProgress(progress, step: step + 1, steps: cfg.steps)
             let t0 = Date()
-            let responses = try await sampler.sample(batch, seeds: seeds, model: model, parameters: cfg.sampling)
+            let responses = try await sampler.sample(batch, seeds: seeds, model: model, parameters: cfg.sampling,
+                                                     progress: stepProgress)
             let rolloutSeconds = Date().timeIntervalSince(t0)
             // 2. Rewards.
             var rollouts: [Rollout] = [], outcomes: [RewardOutcome] = []
+            let responseCount = responses.reduce(0) { $0 + $1.count }
             for (g, (prompt, group)) in zip(batch, responses).enumerated() {
+                stepProgress?(ProgressUpdate(phase: "scoring", completed: rollouts.count, total: responseCount))
                 for r in group {
                     let o = reward.score(prompt: prompt, response: r)
                     outcomes.append(o)
@@ -222,9 +234,10 @@ public struct Trainer: Sendable {
                 }
             }
             // 3. Policy update.
+            stepProgress?(ProgressUpdate(phase: "scoring", completed: rollouts.count, total: responseCount))
             var rng = SplitMix64(seed: cfg.seed ^ SeedDerivation.fnv1a("learner-\(step)"))
             let stats = try learner.update(model: &model, optimizer: &optimizer, rollouts: rollouts, reference: reference,
-                                           rng: &rng, workspace: workspace)
+                                           rng: &rng, workspace: workspace, progress: stepProgress)
             var metrics = Self.metrics(step: step + 1, rollouts: rollouts, outcomes: outcomes, stats: stats,
                                        rolloutSeconds: rolloutSeconds,
                                        learningRate: cfg.optimizer.learningRate * cfg.optimizer.schedule.factor(step: max(optimizer.step, 1)))
@@ -241,6 +254,13 @@ public struct Trainer: Sendable {
             try await onStep(metrics)
         }
         return summary
+    }
+
+    /// `progress` with phases renamed "step N/T PHASE" (nil stays nil).
+    static func stepProgress(_ progress: ProgressHandler?, step: Int, steps: Int) -> ProgressHandler? {
+        guard let progress else { return nil }
+        let prefix = "step \(step)/\(steps) "
+        return { u in progress(ProgressUpdate(phase: prefix + u.phase, completed: u.completed, total: u.total, detail: u.detail)) }
     }
 
     /// Greedy accuracy on the held-out prompts (one sample each, temperature 0).

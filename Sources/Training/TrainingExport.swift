@@ -75,9 +75,16 @@ public enum TrainingExport {
             }
             out["train_trl.py"] = """
             # Exported by r1audit export-training trl. TRL >= 0.19 (GRPOTrainer). Run: accelerate launch train_trl.py
+            import importlib.util
+            import torch
             from datasets import load_dataset
             from trl import GRPOConfig, GRPOTrainer
             from reward import reward_func
+
+            # bf16 and vLLM generation only where a GPU has them; a CPU-only machine runs in fp32.
+            cuda = torch.cuda.is_available()
+            bf16 = cuda and torch.cuda.is_bf16_supported()
+            use_vllm = cuda and importlib.util.find_spec("vllm") is not None
 
             dataset = load_dataset("json", data_files="train.jsonl", split="train")
             config = GRPOConfig(
@@ -97,7 +104,9 @@ public enum TrainingExport {
                 max_steps=\(s.steps),
                 seed=\(s.seed),
                 lr_scheduler_type="constant",
-                bf16=True,
+                bf16=bf16,
+                use_cpu=not cuda,
+                use_vllm=use_vllm,
                 logging_steps=1,
             )
             trainer = GRPOTrainer(model="\(s.model)", reward_funcs=reward_func, args=config, train_dataset=dataset)

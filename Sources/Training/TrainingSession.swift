@@ -35,6 +35,16 @@ public struct TrainingSetup: Sendable {
     public var runDirectory: URL
     /// Keep only the newest N checkpoints (0 = all).
     public var keepCheckpoints: Int
+    /// Pre-loaded training questions (any `--dataset` form, or an audit's selection); when set, `dataset`
+    /// is only a label and `limit` is not applied again.
+    public var questions: [Question]?
+    /// Pre-loaded held-out questions (same rule, with `evalLimit`).
+    public var evalQuestions: [Question]?
+    /// Paper-parity extraction (the template's own format only); nil: on unless `plainTextFallback`.
+    public var paperParity: Bool?
+    /// A record of where the settings came from (e.g. `train.from_audit`): stored as a step-0 metric
+    /// with its JSON payload and as a config row of the same name.
+    public var provenance: StoredMetric?
 
     /// Bundles a setup.
     public init(model: String, dataset: String, evalDataset: String? = nil, limit: Int? = nil, evalLimit: Int = 50,
@@ -54,7 +64,7 @@ public enum TrainingSession {
     /// Trains as `configuration` says; `onStep` sees each step after its metrics are stored; `warning`
     /// receives non-fatal problems (e.g. a GGUF whose tokenizer cannot be written as HF files).
     public static func run(_ setup: TrainingSetup, configuration cfg: TrainerConfiguration, resume: Bool,
-                           warning: @Sendable (String) -> Void = { _ in },
+                           warning: @Sendable (String) -> Void = { _ in }, progress: ProgressHandler? = nil,
                            onStep: @escaping @Sendable (StepMetrics) -> Void = { _ in }) async throws -> TrainingSummary {
         let tpl = try PromptTemplate.named(setup.template)
         func prompts(_ path: String, _ limit: Int?) throws -> [TrainingPrompt] {
@@ -62,8 +72,12 @@ public enum TrainingSession {
                 TrainingPrompt(id: $0.id, text: tpl.render(question: $0.problem), golds: $0.golds)
             }
         }
-        let train = try prompts(setup.dataset, setup.limit)
-        let eval = try setup.evalDataset.map { try prompts($0, setup.evalLimit) } ?? []
+        func render(_ qs: [Question]) -> [TrainingPrompt] {
+            qs.map { TrainingPrompt(id: $0.id, text: tpl.render(question: $0.problem), golds: $0.golds) }
+        }
+        let train = try setup.questions.map(render) ?? prompts(setup.dataset, setup.limit)
+        let eval = try setup.evalQuestions.map { render(Array($0.prefix(setup.evalLimit))) }
+            ?? setup.evalDataset.map { try prompts($0, setup.evalLimit) } ?? []
         let (policy, decoder) = try PolicyModel.load(path: setup.model)
         let tokenizer = try TokenizerLoader.load(path: URL(fileURLWithPath: setup.model))
         let threads = setup.threads
@@ -72,8 +86,9 @@ public enum TrainingSession {
         }
         // The paper's reward (the template's own format only) unless the plain-text fallback is asked for;
         // the audit's `--paper-parity` and the exported reward.py build the same policy from the same call.
-        let rewardPolicy = try ExtractionPolicy.forTemplate(extraction: tpl.extraction.rawValue, paperParity: !setup.plainTextFallback,
-                                                      plainTextFallback: setup.plainTextFallback)
+        let rewardPolicy = try ExtractionPolicy.forTemplate(extraction: tpl.extraction.rawValue,
+                                                            paperParity: setup.paperParity ?? !setup.plainTextFallback,
+                                                            plainTextFallback: setup.plainTextFallback)
         try FileManager.default.createDirectory(at: setup.runDirectory, withIntermediateDirectories: true)
         let db = try RunDatabase(url: setup.runDirectory.appendingPathComponent(RunDatabase.fileName), create: true)
         var generated: [String: Data] = [:]
@@ -87,10 +102,14 @@ public enum TrainingSession {
                                     generatedFiles: generated, keepLast: setup.keepCheckpoints)
         if !resume { try refuseExistingRun(database: db, checkpoints: store, directory: setup.runDirectory) }
         try db.setConfig("train", value: cfg)
+        if let p = setup.provenance {
+            try db.putMetrics([p])
+            if let json = p.payload { try db.setConfig(p.name, json: json) }
+        }
         let trainer = try Trainer(configuration: cfg, prompts: train, evalPrompts: eval, sampler: sampler,
                                   reward: VerifierReward(policy: rewardPolicy),
                                   checkpoints: store)
-        return try await trainer.run(model: policy, resume: resume, onStep: { m in
+        return try await trainer.run(model: policy, resume: resume, progress: progress, onStep: { m in
             try db.putMetrics(m.namedValues.map { StoredMetric(name: "train/" + $0.0, step: m.step, value: $0.1) })
             onStep(m)
         })

@@ -17,6 +17,10 @@ import Grading
         let trl = try TrainingExport.files(for: .trl, settings: Self.settings(.drGRPO), prompts: Self.prompts)
         #expect(trl["train_trl.py"]?.contains("loss_type=\"dr_grpo\"") == true)
         #expect(trl["train_trl.py"]?.contains("scale_rewards=\"none\"") == true)
+        // Runs on a CPU-only machine as exported: bf16 and vLLM only when CUDA has them.
+        #expect(trl["train_trl.py"]?.contains("bf16=True") == false)
+        #expect(trl["train_trl.py"]?.contains("bf16 = cuda and torch.cuda.is_bf16_supported()") == true)
+        #expect(trl["train_trl.py"]?.contains("use_cpu=not cuda") == true)
         let oat = try TrainingExport.files(for: .oat, settings: Self.settings(.drGRPO), prompts: Self.prompts)
         #expect(oat["launch_oat.sh"]?.contains("--critic_type drgrpo") == true)
         #expect(oat["launch_oat.sh"]?.contains("--generate_max_length 3000") == true)

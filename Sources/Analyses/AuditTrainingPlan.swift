@@ -48,8 +48,8 @@ public struct AuditTrainingPlan: Sendable, Codable, Hashable {
 
     /// Reads the plan from an audit run's store; fails with what to run when the audit is missing.
     public static func load(from database: RunDatabase, run: String) throws -> AuditTrainingPlan {
-        guard let audit = try AuditResult.load(from: database) else {
-            throw AnalysesError.storedResult(key: AuditResult.metricName,
+        guard let audit = try AuditResult.loadAll(from: database).last else {
+            throw AnalysesError.storedResult(key: AuditResult.analysis,
                                              reason: "run '\(run)' holds no audit; run `r1audit audit --run \(run)` first")
         }
         let ex = audit.exploration
@@ -57,7 +57,7 @@ public struct AuditTrainingPlan: Sendable, Codable, Hashable {
             let pa = a.passAtK.last?.estimate ?? 0, pb = b.passAtK.last?.estimate ?? 0
             return pa == pb ? a.temperature < b.temperature : pa < pb
         }) else {
-            throw AnalysesError.storedResult(key: AuditResult.metricName, reason: "run '\(run)' has an audit with no exploration temperature")
+            throw AnalysesError.storedResult(key: AuditResult.analysis, reason: "run '\(run)' has an audit with no exploration temperature")
         }
         let questions = try database.questions().map { Question(id: $0.id, problem: $0.problem, golds: $0.golds) }
         return AuditTrainingPlan(auditRun: run, template: audit.template, temperature: best.temperature,

@@ -50,7 +50,7 @@ public enum LearnabilityMath {
 
 /// The forecast, stored as `analysis.learnability`.
 public struct LearnabilityResult: StoredAnalysisResult, Hashable {
-    public static let metricName = "analysis.learnability"
+    public static let analysis = "learnability"
     public var context: FigureContext
     public var template: String
     public var temperature: Double
@@ -71,6 +71,10 @@ public struct LearnabilityResult: StoredAnalysisResult, Hashable {
     /// Correct of n per prompt.
     public var correctPerQuestion: [String: Int]
     public var headline: Double { zeroSignalShare }
+    /// One row per (template, temperature, reward's grader).
+    public var storedParts: [(key: ResultKey, part: LearnabilityResult)] {
+        [(ResultKey(analysis: Self.analysis, template: template, temperature: temperature, grader: reward, judge: "none"), self)]
+    }
 }
 
 /// Samples n per prompt under the RL settings and forecasts the zero-signal share.

@@ -79,6 +79,6 @@ import RunStore
         #expect(abs(f.zeroSignalShare - expected) < 1e-12)
         #expect(f.filteredPrompts == sel.kept.count)
         #expect(f.reward == settings.grader.graderName(extraction: template.extraction.rawValue))
-        #expect(try LearnabilityResult.load(from: db) == f)
+        #expect(try LearnabilityResult.loadAll(from: db).first == f)
     }
 }

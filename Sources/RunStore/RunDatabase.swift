@@ -45,6 +45,7 @@ public final class RunDatabase: Sendable {
         if isNew {
             try write("creating the schema") { db in try Self.createSchema(db) }
         }
+        try migrateQuestionHashes()
     }
 
     /// Opens the store of run `name` under `runsDirectory` (`runs/NAME/run.sqlite`).

@@ -19,7 +19,7 @@ public struct OpenAIServer: Sendable {
     public let port: Int
     /// The model id reported by `/v1/models` and in responses; the backend's name by default.
     public let modelID: String
-    private let batcher: RequestBatcher
+    let batcher: RequestBatcher
     private let progress: ProgressHandler?
     private let served = Counter()
 

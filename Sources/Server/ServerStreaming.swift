@@ -21,11 +21,11 @@ extension OpenAIServer {
         for i in requests.indices {
             requests[i].control = RequestControl(topLogprobs: plan.topLogprobs) { sink.yield(.token(choice: i, $0)) }
         }
-        let model = modelID, batcher = batcher, logprobs = plan.logprobs
+        let model = modelID, batcher = batcher, logprobs = plan.logprobs, prepared = requests
         let holdBack = max(0, (plan.stop.map(\.utf8.count).max() ?? 0) - 1)
         let generator = Task {
             await withTaskGroup(of: Void.self) { group in
-                for (i, request) in requests.enumerated() {
+                for (i, request) in prepared.enumerated() {
                     group.addTask {
                         do { sink.yield(.done(choice: i, try await batcher.complete(request))) } catch let e as ServerError {
                             sink.yield(.failed(e))
@@ -41,16 +41,16 @@ extension OpenAIServer {
         }
         let chunk = StreamChunk.Factory(id: plan.id, created: plan.created, model: model, chat: chat)
         let body = ResponseBody { writer in
-            var texts = [StreamText](repeating: StreamText(holdBack: holdBack), count: requests.count)
+            var texts = [StreamText](repeating: StreamText(holdBack: holdBack), count: prepared.count)
             do {
                 if chat {
-                    for i in requests.indices { try await writer.write(chunk.event(choice: i, role: "assistant", text: "")) }
+                    for i in prepared.indices { try await writer.write(chunk.event(choice: i, role: "assistant", text: "")) }
                 }
                 for await event in events {
                     switch event {
                     case .token(let i, let token):
                         let text = texts[i].push(token)
-                        let lp = logprobs ? [token.logprob] : nil
+                        let lp: [TokenLogprob]? = logprobs ? [token.logprob] : nil
                         if !text.isEmpty || lp != nil {
                             try await writer.write(chunk.event(choice: i, text: text, logprobs: lp, offset: texts[i].emitted - text.utf8.count))
                         }
@@ -144,7 +144,7 @@ struct StreamChunk: Encodable {
         func event(choice: Int, role: String? = nil, text: String, logprobs: [TokenLogprob]? = nil, offset: Int = 0,
                    finish: String? = nil) -> ByteBuffer {
             let lp: LogprobsChunk? = logprobs.map {
-                chat ? .chat(LogprobsOut.Chat(content: LogprobsOut.chatEntries($0))) : .legacy(LogprobsOut.legacy($0, offset: offset))
+                chat ? .chat(LogprobsOut.Chat(content: LogprobsOut.chatEntries($0))) : .legacy(LogprobsOut.legacyShape($0, offset: offset))
             }
             let c = chat
                 ? Choice(index: choice, delta: Delta(role: role, content: role == nil && text.isEmpty && finish != nil ? nil : text),

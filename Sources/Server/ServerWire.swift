@@ -210,7 +210,7 @@ enum LogprobsOut: Encodable {
     struct Chat: Encodable { var content: [ChatEntry] }
 
     /// The legacy shape starting at text offset `offset` (streamed chunks continue the offsets).
-    static func legacy(_ items: [TokenLogprob], offset: Int) -> Legacy {
+    static func legacyShape(_ items: [TokenLogprob], offset: Int) -> Legacy {
         var offsets: [Int] = [], at = offset
         for item in items { offsets.append(at); at += item.token.utf8.count }
         let hasTop = items.contains { $0.top != nil }
@@ -229,7 +229,7 @@ enum LogprobsOut: Encodable {
 
     func encode(to encoder: Encoder) throws {
         switch self {
-        case .legacy(let items): try Self.legacy(items, offset: 0).encode(to: encoder)
+        case .legacy(let items): try Self.legacyShape(items, offset: 0).encode(to: encoder)
         case .chat(let items): try Chat(content: Self.chatEntries(items)).encode(to: encoder)
         }
     }

@@ -42,7 +42,8 @@ import Prompts
         #expect(error?.errorDescription?.contains("/data/questions.jsonl") == true)
         #expect(error?.errorDescription?.contains("--allow-changed-questions") == true)
         #expect(backend.requested.isEmpty)
-        #expect(try reopened.questions().first { $0.id == "b" }?.golds == ["4"], "a refused run must not overwrite the stored question")
+        let storedB = try reopened.questions().first(where: { $0.id == "b" })
+        #expect(storedB?.golds == ["4"], "a refused run must not overwrite the stored question")
     }
 
     @Test func allowingChangedQuestionsKeepsSamplesAndRecordsTheNewText() async throws {

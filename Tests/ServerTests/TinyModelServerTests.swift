@@ -12,12 +12,30 @@ import TestSupport
 import Testing
 import Tokenizers
 
-/// The tiny model; `context` widens its position limit so a long generation takes many seconds.
-func tinyLocalBackend(context: Int = 256) throws -> LocalBackend {
+/// The tiny model; `context` widens its position limit so a long generation takes many seconds, and
+/// `neverEnds` hides its EOS so such a generation can only end at max_tokens or by cancellation.
+func tinyLocalBackend(context: Int = 256, neverEnds: Bool = false) throws -> LocalBackend {
     var c = TinyModelFactory.configuration()
     c.maxPositionEmbeddings = context
+    let tokenizer = try TokenizerLoader.byteLevelTestTokenizer()
     return try LocalBackend(configuration: c, weights: TinyModelFactory.weights(c),
-                            tokenizer: try TokenizerLoader.byteLevelTestTokenizer(), threads: 2, modelName: "tiny")
+                            tokenizer: neverEnds ? NoEOSTokenizer(inner: tokenizer) : tokenizer, threads: 2, modelName: "tiny")
+}
+
+/// A tokenizer without end-of-sequence tokens (everything else forwarded).
+struct NoEOSTokenizer: Tokenizer {
+    let inner: any Tokenizer
+    var vocabularySize: Int { inner.vocabularySize }
+    var bosTokenID: Int? { inner.bosTokenID }
+    var eosTokenIDs: Set<Int> { [] }
+    var addsBOS: Bool { inner.addsBOS }
+    func encode(_ text: String, addSpecialTokens: Bool) -> [Int] { inner.encode(text, addSpecialTokens: addSpecialTokens) }
+    func decode(_ ids: [Int]) -> String { inner.decode(ids) }
+    func tokenBytes(_ id: Int) -> [UInt8] { inner.tokenBytes(id) }
+    func tokenString(_ id: Int) -> String { inner.tokenString(id) }
+    func applyChatTemplate(_ messages: [(role: String, content: String)], addGenerationPrompt: Bool) -> String {
+        inner.applyChatTemplate(messages, addGenerationPrompt: addGenerationPrompt)
+    }
 }
 
 /// Starts `server`, runs `body` with its base URL, then stops it.
@@ -64,7 +82,7 @@ func events(_ text: String) -> (chunks: [[String: Any]], done: Bool) {
 
     @Test("a client that disconnects mid-request cancels its sequence: the batcher empties without generating max_tokens")
     func disconnectCancels() async throws {
-        let server = OpenAIServer(backend: try tinyLocalBackend(context: Self.longMax + 64), port: 0)
+        let server = OpenAIServer(backend: try tinyLocalBackend(context: Self.longMax + 64, neverEnds: true), port: 0)
         try await withServer(server) { url in
             let client = Task {
                 _ = try await HTTPClient.shared.execute(
@@ -82,7 +100,7 @@ func events(_ text: String) -> (chunks: [[String: Any]], done: Bool) {
 
     @Test("a streaming client that disconnects after the first chunk cancels its sequence")
     func streamDisconnectCancels() async throws {
-        let server = OpenAIServer(backend: try tinyLocalBackend(context: Self.longMax + 64), port: 0)
+        let server = OpenAIServer(backend: try tinyLocalBackend(context: Self.longMax + 64, neverEnds: true), port: 0)
         try await withServer(server) { url in
             let (firsts, sink) = AsyncStream.makeStream(of: String.self)
             let client = Task {

@@ -28,7 +28,8 @@ let modules: [(name: String, deps: [String])] = [
 /// External products each module uses.
 let external: [String: [Target.Dependency]] = [
     "Endpoint": [.product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")],
-    "Server": [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")],
+    "Server": [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
     "RunStore": [.product(name: "GRDB", package: "GRDB.swift")],
     "Reports": [.product(name: "Mustache", package: "swift-mustache")],
 ]
@@ -49,7 +50,7 @@ let testTargets: [(name: String, deps: [String])] = [
     ("ModelsTests", ["Models", "Checkpoints", "Tensors", "TestSupport"]),
     ("EngineTests", ["Engine", "Models", "Tokenizers", "Inference", "TestSupport"]),
     ("EndpointTests", ["Endpoint", "Inference"]),
-    ("ServerTests", ["Server", "Endpoint", "Inference"]),
+    ("ServerTests", ["Server", "Endpoint", "Inference", "Engine", "Tokenizers", "TestSupport"]),
     ("DatasetsTests", ["Datasets"]),
     ("PromptsTests", ["Prompts"]),
     ("GradingTests", ["Grading"]),
@@ -147,6 +148,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: targets
 )

@@ -9,7 +9,7 @@ import Inference
 /// The body of a `/v1/completions` or `/v1/chat/completions` request.
 struct WireRequest: Encodable {
     var model: String
-    var prompt: String?
+    var prompt: WirePrompt?
     var messages: [ChatMessage]?
     var n: Int?
     var temperature: Double
@@ -21,6 +21,15 @@ struct WireRequest: Encodable {
     /// An integer (top alternatives) for completions; a Bool for chat.
     var logprobs: LogprobsFlag?
     var stream: Bool = false
+
+    /// A completions prompt: text, or token ids (OpenAI accepts a list of integers).
+    enum WirePrompt: Encodable {
+        case text(String), tokens([Int])
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self { case .text(let s): try c.encode(s); case .tokens(let ids): try c.encode(ids) }
+        }
+    }
 
     enum LogprobsFlag: Encodable {
         case count(Int), flag(Bool)
@@ -34,7 +43,8 @@ struct WireRequest: Encodable {
         let p = request.parameters
         self.model = model
         switch request.prompt {
-        case .text(let text): prompt = text; logprobs = p.logprobs ? .count(1) : nil
+        case .text(let text): prompt = .text(text); logprobs = p.logprobs ? .count(1) : nil
+        case .tokens(let ids): prompt = .tokens(ids); logprobs = p.logprobs ? .count(1) : nil
         case .chat(let msgs): messages = msgs; logprobs = p.logprobs ? .flag(true) : nil
         }
         self.n = n

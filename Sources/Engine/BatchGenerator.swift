@@ -57,7 +57,18 @@ struct BatchGenerator {
         var live: [LiveSequence] = []
         while !queue.isEmpty || !live.isEmpty {
             try Task.checkCancellation()
+            // A request cancelled through its control ends now with what it has (finish reason length).
+            live.removeAll { seq in
+                guard seq.request.control?.isCancelled == true else { return false }
+                emit(IndexedCompletion(index: seq.index, completion: seq.completion(tokenText: tokenizer.bytes)))
+                return true
+            }
             while live.count < maxBatch, let i = queue.popLast() {
+                if requests[i].control?.isCancelled == true {
+                    emit(IndexedCompletion(index: i, completion: Completion(text: "", promptTokens: 0, completionTokens: 0,
+                                                                            finishReason: .length)))
+                    continue
+                }
                 let seq = try admit(i, requests[i], limit: c.maxPositionEmbeddings)
                 if seq.budget == 0 {
                     seq.finish = (.length, 0)
@@ -108,6 +119,9 @@ struct BatchGenerator {
         guard p.topK >= 0 else { throw EngineError.invalidParameter(index: i, name: "top_k", value: "\(p.topK)") }
         guard p.maxTokens >= 0 else { throw EngineError.invalidParameter(index: i, name: "max_tokens", value: "\(p.maxTokens)") }
         var ids = try tokenizer.encode(request.prompt)
+        if let bad = ids.first(where: { !(0..<model.configuration.vocabSize).contains($0) }) {
+            throw EngineError.invalidParameter(index: i, name: "prompt", value: "token id \(bad) outside 0..<\(model.configuration.vocabSize)")
+        }
         if ids.isEmpty {
             guard let bos = tokenizer.bos ?? model.configuration.bosTokenID else { throw EngineError.emptyPrompt(index: i) }
             ids = [bos]
@@ -124,9 +138,20 @@ struct BatchGenerator {
         let (token, logprob) = seq.sampler.sample(logits, count: vocab)
         seq.completionIDs.append(token)
         let piece = tokenizer.bytes(token)
-        if seq.request.parameters.logprobs {
+        let control = seq.request.control
+        if seq.request.parameters.logprobs || control != nil {
+            var entry = TokenLogprob(token: String(decoding: piece, as: UTF8.self), tokenID: token, logprob: logprob)
+            if let n = control?.topLogprobs, n > 0 {
+                // The sampled token's log-probability fixes the log-sum-exp: lse = logit - logprob.
+                let lse = Double(logits[token]) - logprob
+                entry.top = TokenSampler.topIndices(logits, count: vocab, k: min(n, vocab)).map {
+                    TokenLogprob(token: String(decoding: tokenizer.bytes($0), as: UTF8.self), tokenID: $0,
+                                 logprob: Double(logits[$0]) - lse)
+                }
+            }
             // One entry per completion token, EOS included (the RL stage scores it too).
-            seq.logprobs.append(TokenLogprob(token: String(decoding: piece, as: UTF8.self), tokenID: token, logprob: logprob))
+            if seq.request.parameters.logprobs { seq.logprobs.append(entry) }
+            control?.onToken?(GeneratedToken(bytes: piece, logprob: entry, isEnd: tokenizer.eos.contains(token)))
         }
         if tokenizer.eos.contains(token) {
             seq.finish = (.stop, seq.bytes.count)

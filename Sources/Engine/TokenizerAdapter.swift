@@ -19,6 +19,8 @@ struct TokenizerAdapter: Sendable {
         case let .chat(messages):
             let text = tokenizer.applyChatTemplate(messages.map { (role: $0.role, content: $0.content) }, addGenerationPrompt: true)
             return tokenizer.encode(text, addSpecialTokens: true)
+        case let .tokens(ids):
+            return ids
         }
     }
 
@@ -28,6 +30,19 @@ struct TokenizerAdapter: Sendable {
 }
 
 extension LocalBackend {
+    /// The model's context (`max_position_embeddings`): prompt + completion tokens per sequence.
+    public var contextLength: Int? { configuration.maxPositionEmbeddings }
+
+    /// The prompt's token count as `complete` would tokenize it.
+    /// - Throws: `EngineError.invalidParameter` for a token id outside the vocabulary.
+    public func promptTokenCount(_ prompt: PromptInput) throws -> Int? {
+        let ids = try TokenizerAdapter(tokenizer).encode(prompt)
+        if let bad = ids.first(where: { !(0..<configuration.vocabSize).contains($0) }) {
+            throw EngineError.invalidParameter(index: 0, name: "prompt", value: "token id \(bad) outside 0..<\(configuration.vocabSize)")
+        }
+        return ids.count
+    }
+
     /// Token ids of `text` with this model's tokenizer (BOS added when `addSpecialTokens` and the vocabulary asks).
     public func encode(_ text: String, addSpecialTokens: Bool) throws -> [Int] {
         tokenizer.encode(text, addSpecialTokens: addSpecialTokens)

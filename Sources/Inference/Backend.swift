@@ -15,6 +15,9 @@ public struct ChatMessage: Sendable, Codable, Hashable {
 public enum PromptInput: Sendable, Hashable, Codable {
     case text(String)
     case chat([ChatMessage])
+    /// A prompt already tokenized with the model's tokenizer (OpenAI's list-of-integers prompt); only
+    /// backends that know the tokenizer accept it (the local engine).
+    case tokens([Int])
 }
 
 /// One sample to draw: a prompt and the sampling parameters (with its own seed).
@@ -23,9 +26,13 @@ public enum PromptInput: Sendable, Hashable, Codable {
 public struct CompletionRequest: Sendable, Hashable {
     public var prompt: PromptInput
     public var parameters: SamplingParameters
-    public init(prompt: PromptInput, parameters: SamplingParameters) {
-        self.prompt = prompt; self.parameters = parameters
+    /// Cancellation, token streaming and top-N alternatives (the server's hooks); not part of equality.
+    public var control: RequestControl?
+    public init(prompt: PromptInput, parameters: SamplingParameters, control: RequestControl? = nil) {
+        self.prompt = prompt; self.parameters = parameters; self.control = control
     }
+    public static func == (a: Self, b: Self) -> Bool { a.prompt == b.prompt && a.parameters == b.parameters }
+    public func hash(into hasher: inout Hasher) { hasher.combine(prompt); hasher.combine(parameters) }
 }
 
 /// Why generation ended. `stop`: EOS or a stop string; `length`: the max-token budget
@@ -40,8 +47,10 @@ public struct TokenLogprob: Sendable, Codable, Hashable {
     public var token: String
     public var tokenID: Int?
     public var logprob: Double
-    public init(token: String, tokenID: Int? = nil, logprob: Double) {
-        self.token = token; self.tokenID = tokenID; self.logprob = logprob
+    /// The most likely tokens at this position, most likely first (when `RequestControl.topLogprobs` > 0).
+    public var top: [TokenLogprob]?
+    public init(token: String, tokenID: Int? = nil, logprob: Double, top: [TokenLogprob]? = nil) {
+        self.token = token; self.tokenID = tokenID; self.logprob = logprob; self.top = top
     }
 }
 
@@ -85,6 +94,15 @@ public protocol Backend: Sendable {
     /// The stream ends with an error if a request fails for good; cancelling the consuming
     /// task cancels the work.
     func complete(_ requests: [CompletionRequest]) -> AsyncThrowingStream<IndexedCompletion, Error>
+    /// The most tokens (prompt + completion) a sequence may have, when known (the local model's context).
+    var contextLength: Int? { get }
+    /// The prompt's length in tokens, when the backend can tokenize (nil otherwise).
+    func promptTokenCount(_ prompt: PromptInput) throws -> Int?
+}
+
+extension Backend {
+    public var contextLength: Int? { nil }
+    public func promptTokenCount(_ prompt: PromptInput) throws -> Int? { nil }
 }
 
 extension Backend {

@@ -3,6 +3,7 @@
 import Analyses
 import ArgumentParser
 import Foundation
+import Sampling
 import Prompts
 
 /// Which template makes the model answer the question rather than continue the text.
@@ -52,6 +53,9 @@ struct AnswerabilityCommand: AsyncParsableCommand {
         let job = Answerability(settings: try analysis.settings(dataset), templates: try AnalysisCLI.templates(templates),
                                 temperature: temperature, samplesPerQuestion: samples)
         let database = try runOptions.open()
+        if dataset.allowChangedQuestions {
+            try SamplingJob.acceptChangedQuestions(job.settings.questions, source: job.settings.questionSource, database: database)
+        }
         let renderer = ProgressRenderer()
         defer { renderer.finish() }
         let model = try await backend.makeBackend(progress: renderer.handler)

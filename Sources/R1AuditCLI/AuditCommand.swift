@@ -8,6 +8,7 @@ import Foundation
 import Inference
 import Prompts
 import RunStore
+import Sampling
 
 extension AnalysesError: BadInputError {
     /// Bad arguments, keyword files and missing datasets are input; stored-result and judge failures are not.
@@ -203,6 +204,9 @@ struct AuditCommand: AsyncParsableCommand {
                           temperatures: try AnalysisCLI.temperatures(temperatures), k: k,
                           keywords: try AnalysisCLI.keywords(keywords))
         let database = try runOptions.open()
+        if dataset.allowChangedQuestions {
+            try SamplingJob.acceptChangedQuestions(audit.settings.questions, source: audit.settings.questionSource, database: database)
+        }
         let renderer = ProgressRenderer()
         defer { renderer.finish() }
         let model = try await backend.makeBackend(progress: renderer.handler)

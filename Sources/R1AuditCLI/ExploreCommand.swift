@@ -3,6 +3,7 @@
 import Analyses
 import ArgumentParser
 import Foundation
+import Sampling
 import Prompts
 
 /// pass@1…k per temperature, the share of questions with no correct sample, and lengths by category.
@@ -48,6 +49,9 @@ struct ExploreCommand: AsyncParsableCommand {
         let job = Exploration(settings: try analysis.settings(dataset), template: try PromptTemplate.named(template),
                               temperatures: try AnalysisCLI.temperatures(temperatures), k: k)
         let database = try runOptions.open()
+        if dataset.allowChangedQuestions {
+            try SamplingJob.acceptChangedQuestions(job.settings.questions, source: job.settings.questionSource, database: database)
+        }
         let renderer = ProgressRenderer()
         defer { renderer.finish() }
         let model = try await backend.makeBackend(progress: renderer.handler)

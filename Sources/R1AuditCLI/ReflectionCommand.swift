@@ -3,6 +3,7 @@
 import Analyses
 import ArgumentParser
 import Foundation
+import Sampling
 import Inference
 import Prompts
 
@@ -61,6 +62,9 @@ struct ReflectionCommand: AsyncParsableCommand {
                              temperatures: try AnalysisCLI.temperatures(temperatures), k: k,
                              keywords: try AnalysisCLI.keywords(keywords), disagreementSamples: disagreements)
         let database = try runOptions.open(create: !storedOnly)
+        if dataset.allowChangedQuestions {
+            try SamplingJob.acceptChangedQuestions(job.settings.questions, source: job.settings.questionSource, database: database)
+        }
         let renderer = ProgressRenderer()
         defer { renderer.finish() }
         let model: (any Inference.Backend)? = storedOnly ? nil : try await backend.makeBackend(progress: renderer.handler)

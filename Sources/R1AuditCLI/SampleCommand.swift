@@ -81,7 +81,8 @@ struct SampleCommand: AsyncParsableCommand {
         let templates = try template.map { try PromptTemplate.named($0) }
         return SamplingPlan(questions: questions.questions, questionSource: questions.source, templates: templates,
                             temperatures: temperatures, k: k, topP: topP, maxTokens: maxTokens,
-                            runSeed: datasetOptions.seed, chunkSize: chunkSize)
+                            runSeed: datasetOptions.seed, chunkSize: chunkSize,
+                            allowChangedQuestions: datasetOptions.allowChangedQuestions)
     }
 
     func run() async throws {

@@ -13,10 +13,13 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve a model over an OpenAI-compatible HTTP API on 127.0.0.1.",
         discussion: """
-        Routes: POST /v1/completions (prompt string or list, n, temperature, top_p, max_tokens, stop, \
-        seed, logprobs), POST /v1/chat/completions, GET /v1/models, GET /health. With n > 1 the \
-        choices get seeds seed, seed+1, …; requests that arrive together are batched into the model. \
-        Streaming is not supported. Stop with Ctrl-C.
+        Routes: POST /v1/completions (prompt as text, a list, or token ids; n, temperature, top_p, \
+        max_tokens, stop, seed, logprobs N, stream), POST /v1/chat/completions (logprobs, top_logprobs, \
+        stream), GET /v1/models, GET /v1/models/{id}, GET /health. With n > 1 the choices get seeds \
+        seed, seed+1, …; requests that arrive together are batched into the model. A client that \
+        disconnects cancels its request; prompt + max_tokens beyond the model's context is a 400. \
+        SIGTERM or Ctrl-C stops accepting, lets requests in flight finish for up to 10 s, cancels the \
+        rest and exits 0.
 
         Example (then point any OpenAI client at http://127.0.0.1:8080/v1):
           r1audit serve --port 8080

@@ -132,14 +132,66 @@ public enum SamplingJob {
                 throw SamplingError.templateChanged(name: t.name)
             }
         }
+        if !plan.allowChangedQuestions { try checkQuestionsUnchanged(plan, database: database) }
         try database.setConfig(settingsKey, value: settings)
         try database.setConfig(planKey, value: PlanRecord(plan))
+        try database.setQuestionHashes(Dictionary(plan.questions.map { ($0.id, QuestionHash.of($0)) },
+                                                  uniquingKeysWith: { a, _ in a }))
         try database.upsert(questions: plan.questions.map {
             StoredQuestion(id: $0.id, problem: $0.problem, golds: $0.golds, source: plan.questionSource)
         })
         for t in plan.templates {
             try database.upsert(prompt: StoredPrompt(template: t.name, body: t.body, stop: t.stop, extraction: t.extraction.rawValue))
         }
+    }
+
+    /// Records `questions` as the run's current text (hashes and rows), so the next job accepts them even
+    /// where they changed: what `--allow-changed-questions` does before an analysis samples.
+    public static func acceptChangedQuestions(_ questions: [Question], source: String, database: RunDatabase) throws {
+        try database.setQuestionHashes(Dictionary(questions.map { ($0.id, QuestionHash.of($0)) }, uniquingKeysWith: { a, _ in a }))
+        try database.upsert(questions: questions.map {
+            StoredQuestion(id: $0.id, problem: $0.problem, golds: $0.golds, source: source)
+        })
+    }
+
+    /// Refuses a plan whose question (same id) has another problem text or other golds than the one this
+    /// run already sampled. The run's recorded hash is compared; a store from before hashes were kept
+    /// is compared with its stored question row. Questions without samples may change freely.
+    static func checkQuestionsUnchanged(_ plan: SamplingPlan, database: RunDatabase) throws {
+        let sampled = try database.sampledQuestionIDs()
+        guard !sampled.isEmpty else { return }
+        var hashes = try database.questionHashes()
+        if plan.questions.contains(where: { sampled.contains($0.id) && hashes[$0.id] == nil }) {
+            for q in try database.questions() where hashes[q.id] == nil {
+                hashes[q.id] = QuestionHash.of(problem: q.problem, golds: q.golds)
+            }
+        }
+        for q in plan.questions where sampled.contains(q.id) {
+            if let stored = hashes[q.id], stored != QuestionHash.of(q) {
+                throw SamplingError.questionChanged(id: q.id, source: plan.questionSource, store: database.path)
+            }
+        }
+    }
+}
+
+/// The hash a run records for each question: 64-bit FNV-1a over the problem text and the golds, each
+/// length-prefixed (so moving text between problem and golds changes it), as 16 hex digits.
+public enum QuestionHash {
+    /// The hash of `question`'s problem and golds (its id is not part of it).
+    public static func of(_ question: Question) -> String { of(problem: question.problem, golds: question.golds) }
+
+    /// The hash of a problem text and its golds.
+    public static func of(problem: String, golds: [String]) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ text: String) {
+            let bytes = Array(text.utf8)
+            for b in "\(bytes.count):".utf8 + bytes { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01B3 }
+        }
+        mix(problem)
+        mix("\(golds.count)")
+        golds.forEach(mix)
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
 

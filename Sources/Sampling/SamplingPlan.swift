@@ -27,13 +27,16 @@ public struct SamplingPlan: Sendable, Hashable {
     public var runSeed: UInt64
     /// How many requests are handed to the backend at once (it bounds its own concurrency inside).
     public var chunkSize: Int
+    /// Continue a run although a question it already sampled (same id) now has another problem text or
+    /// other golds (`--allow-changed-questions`); the samples already stored are kept. Off: refused.
+    public var allowChangedQuestions: Bool
 
     public init(questions: [Question], questionSource: String = "", templates: [PromptTemplate],
                 temperatures: [Double], k: Int, topP: Double = 1.0, maxTokens: Int = 512, runSeed: UInt64 = 0,
-                chunkSize: Int = 256) {
+                chunkSize: Int = 256, allowChangedQuestions: Bool = false) {
         self.questions = questions; self.questionSource = questionSource; self.templates = templates
         self.temperatures = temperatures; self.k = k; self.topP = topP; self.maxTokens = maxTokens
-        self.runSeed = runSeed; self.chunkSize = chunkSize
+        self.runSeed = runSeed; self.chunkSize = chunkSize; self.allowChangedQuestions = allowChangedQuestions
     }
 
     /// How many samples the plan asks for.
@@ -110,6 +113,8 @@ public enum SamplingError: Error, Sendable, Equatable, LocalizedError {
     case settingsMismatch(setting: String, stored: String, requested: String)
     /// The store holds a template of the same name with another text.
     case templateChanged(name: String)
+    /// A question this run already sampled now has another problem text or other golds under the same id.
+    case questionChanged(id: String, source: String, store: String)
 
     public var errorDescription: String? {
         switch self {
@@ -118,6 +123,10 @@ public enum SamplingError: Error, Sendable, Equatable, LocalizedError {
             return "this run already holds samples with \(setting) = \(stored), but \(requested) was requested. Resume with the same settings, or start a new --run."
         case .templateChanged(let name):
             return "this run already holds samples of template \"\(name)\" with a different text. Rename the edited template, or start a new --run."
+        case .questionChanged(let id, let source, let store):
+            return "question \"\(id)\" in \(source.isEmpty ? "the dataset" : source) has another problem text or other golds than "
+                + "when this run (\(store)) sampled it: its stored answers are to the old question. Restore the dataset, "
+                + "start a new --run, or pass --allow-changed-questions to keep the stored samples and continue."
         }
     }
 }

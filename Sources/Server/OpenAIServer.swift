@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Inference
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// An OpenAI-compatible HTTP server over any `Backend` (the local engine, an endpoint, a test backend).
@@ -18,7 +19,7 @@ public struct OpenAIServer: Sendable {
     public let port: Int
     /// The model id reported by `/v1/models` and in responses; the backend's name by default.
     public let modelID: String
-    private let batcher: RequestBatcher
+    let batcher: RequestBatcher
     private let progress: ProgressHandler?
     private let served = Counter()
 
@@ -34,7 +35,13 @@ public struct OpenAIServer: Sendable {
         batcher = RequestBatcher(backend: backend, window: batchWindow, maxBatch: maxBatch)
     }
 
-    /// Serves until the calling task is cancelled, or (with `handleSignals`) until SIGINT/SIGTERM.
+    /// How long SIGTERM/SIGINT waits for requests in flight before cancelling them (documented in
+    /// `r1audit serve --help` and docs/ENDPOINTS.md).
+    public static let shutdownGrace: Duration = .seconds(10)
+
+    /// Serves until the calling task is cancelled, or (with `handleSignals`) until SIGINT/SIGTERM: then it
+    /// stops accepting connections, lets requests in flight finish for up to `shutdownGrace`, cancels
+    /// what is left (the backend stops generating it) and returns.
     /// - Parameter onListening: called with the bound port once the server accepts connections.
     public func run(handleSignals: Bool = false,
                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
@@ -47,7 +54,14 @@ public struct OpenAIServer: Sendable {
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? fallbackPort) },
             logger: logger)
         do {
-            if handleSignals { try await app.runService() } else { try await app.run() }
+            if handleSignals {
+                var configuration = ServiceGroupConfiguration(services: [.init(service: app)],
+                                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                configuration.maximumGracefulShutdownDuration = Self.shutdownGrace
+                try await ServiceGroup(configuration: configuration).run()
+            } else {
+                try await app.run()
+            }
         } catch let error as ServerError {
             throw error
         } catch {
@@ -85,62 +99,118 @@ public struct OpenAIServer: Sendable {
     private func handle(_ request: Request, chat: Bool) async -> Response {
         let start = ContinuousClock.now
         do {
-            let bytes: ByteBuffer
-            do { bytes = try await request.body.collect(upTo: RequestLimits.maxBodyBytes) } catch {
-                throw ServerError.invalidRequest(message: "body over \(RequestLimits.maxBodyBytes) bytes or unreadable", param: nil)
+            // The work runs inside Hummingbird's inbound-close handler: a client that closes its connection
+            // cancels this task, and the batcher cancels its sequences in the backend.
+            return try await request.body.consumeWithCancellationOnInboundClose { requestBody in
+                let body = try await decode(requestBody)
+                if let model = body.model, model != modelID {
+                    throw ServerError.modelNotFound(requested: model, served: modelID)
+                }
+                try body.validate(chat: chat)
+                let plan = try makePlan(body, chat: chat)
+                if body.stream == true { return streamResponse(plan, chat: chat) }
+                let response = try await generate(plan, chat: chat)
+                let count = served.increment()
+                let seconds = (ContinuousClock.now - start).seconds
+                progress?(ProgressUpdate(phase: "serving", completed: count, total: 0,
+                                         detail: "\(chat ? "chat/completions" : "completions"): \(response.choices.count) choices, "
+                                             + "\(response.usage.completion_tokens) tokens, \(String(format: "%.2f", seconds)) s"))
+                return Self.encode(response)
             }
-            let body: GenerationBody
-            do { body = try JSONDecoder().decode(GenerationBody.self, from: Data(bytes.readableBytesView)) } catch {
-                throw ServerError.invalidRequest(message: Self.describe(decoding: error), param: nil)
-            }
-            if let model = body.model, model != modelID {
-                throw ServerError.modelNotFound(requested: model, served: modelID)
-            }
-            try body.validate(chat: chat)
-            let response = try await generate(body, chat: chat)
-            let count = served.increment()
-            let seconds = (ContinuousClock.now - start).seconds
-            progress?(ProgressUpdate(phase: "serving", completed: count, total: 0,
-                                     detail: "\(chat ? "chat/completions" : "completions"): \(response.choices.count) choices, "
-                                         + "\(response.usage.completion_tokens) tokens, \(String(format: "%.2f", seconds)) s"))
-            return Self.encode(response)
         } catch let error as ServerError {
             return Self.errorResponse(error)
+        } catch is CancellationError {
+            return Self.errorResponse(.cancelled)
         } catch {
             return Self.errorResponse(.backendFailed("\(error)"))
         }
     }
 
-    /// Expands the body into one `CompletionRequest` per choice (seed + i) and gathers the answers.
-    private func generate(_ body: GenerationBody, chat: Bool) async throws -> GenerationResponse {
+    private func decode(_ requestBody: RequestBody) async throws -> GenerationBody {
+        let bytes: ByteBuffer
+        do { bytes = try await requestBody.collect(upTo: RequestLimits.maxBodyBytes) } catch {
+            throw ServerError.invalidRequest(message: "body over \(RequestLimits.maxBodyBytes) bytes or unreadable", param: nil)
+        }
+        do { return try JSONDecoder().decode(GenerationBody.self, from: Data(bytes.readableBytesView)) } catch {
+            throw ServerError.invalidRequest(message: Self.describe(decoding: error), param: Self.field(of: error))
+        }
+    }
+
+    /// One HTTP request expanded into backend requests: one per prompt and choice (seed + i).
+    struct Plan: Sendable {
+        var requests: [CompletionRequest]
+        var n: Int
+        var logprobs: Bool
+        var topLogprobs: Int
+        var stop: [String]
+        var id: String
+        var created: Int
+    }
+
+    /// Expands the body and checks prompt + max_tokens against the model's context (400 as vLLM answers).
+    private func makePlan(_ body: GenerationBody, chat: Bool) throws -> Plan {
         let n = body.n ?? 1
         let baseSeed = body.seed ?? UInt64.random(in: 0...UInt64.max)
         let prompts: [PromptInput] = chat
             ? [.chat(body.messages?.map { ChatMessage(role: $0.role, content: $0.content.text) } ?? [])]
-            : (body.prompt?.values ?? []).map { .text($0) }
+            : body.prompt?.values ?? []
+        let top = body.topLogprobs(chat: chat)
+        let requested = body.max_completion_tokens ?? body.max_tokens
         var requests: [CompletionRequest] = []
         for prompt in prompts {
+            try checkContext(prompt, maxTokens: requested, chat: chat)
             for i in 0..<n {
                 requests.append(CompletionRequest(prompt: prompt, parameters: body.parameters(
                     defaultMaxTokens: chat ? 256 : 16, baseSeed: baseSeed, choice: i)))
             }
         }
+        return Plan(requests: requests, n: n, logprobs: body.logprobs?.enabled ?? false, topLogprobs: top,
+                    stop: body.stop?.values ?? [],
+                    id: (chat ? "chatcmpl-" : "cmpl-") + String(UInt64.random(in: 0...UInt64.max), radix: 36),
+                    created: Int(Date().timeIntervalSince1970))
+    }
+
+    private func checkContext(_ prompt: PromptInput, maxTokens: Int?, chat: Bool) throws {
+        let count: Int?
+        do { count = try backend.promptTokenCount(prompt) } catch {
+            throw ServerError.invalidRequest(message: (error as? LocalizedError)?.errorDescription ?? "\(error)",
+                                             param: chat ? "messages" : "prompt")
+        }
+        guard let context = backend.contextLength, let count else { return }
+        if count + (maxTokens ?? 1) > context {
+            throw ServerError.contextLengthExceeded(context: context, promptTokens: count, maxTokens: maxTokens,
+                                                    param: maxTokens == nil || count >= context ? (chat ? "messages" : "prompt") : "max_tokens")
+        }
+    }
+
+    /// Gathers the plan's completions (no streaming) into one response.
+    private func generate(_ plan: Plan, chat: Bool) async throws -> GenerationResponse {
+        let requests = plan.requests.map { r -> CompletionRequest in
+            var r = r
+            r.control = RequestControl(topLogprobs: plan.topLogprobs)
+            return r
+        }
         let completions = try await batcher.completeAll(requests)
         var choices: [ChoiceOut] = []
         var promptTokens = 0, completionTokens = 0
         for (i, c) in completions.enumerated() {
-            if i % n == 0 { promptTokens += c.promptTokens }
+            if i % plan.n == 0 { promptTokens += c.promptTokens }
             completionTokens += c.completionTokens
             let logprobs = c.logprobs.map { chat ? LogprobsOut.chat($0) : LogprobsOut.legacy($0) }
             choices.append(ChoiceOut(index: i, text: chat ? nil : c.text,
                                      message: chat ? ChatMessage(role: "assistant", content: c.text) : nil,
                                      logprobs: logprobs, finishReason: c.finishReason.rawValue))
         }
-        let id = (chat ? "chatcmpl-" : "cmpl-") + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        return GenerationResponse(id: id, object: chat ? "chat.completion" : "text_completion",
-                                  created: Int(Date().timeIntervalSince1970), model: modelID, choices: choices,
+        return GenerationResponse(id: plan.id, object: chat ? "chat.completion" : "text_completion",
+                                  created: plan.created, model: modelID, choices: choices,
                                   usage: .init(prompt_tokens: promptTokens, completion_tokens: completionTokens,
                                                total_tokens: promptTokens + completionTokens))
+    }
+
+    /// Requests the batcher holds (queued, or generating in the backend, cancelled ones until the backend
+    /// let go of them), and tokens generated for requests that were cancelled; for tests and shutdown.
+    public func load() async -> (active: Int, tokensOfCancelled: Int) {
+        (await batcher.activeCount, await batcher.tokensAfterCancel)
     }
 
     // MARK: - JSON responses
@@ -161,12 +231,35 @@ public struct OpenAIServer: Sendable {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// The OpenAI error body of `error` as JSON text (also sent as an SSE event when a stream fails).
+    static func errorJSON(_ error: ServerError) -> String {
+        var param: String?
+        if case .invalidRequest(_, let p) = error { param = p }
+        if case .contextLengthExceeded(_, _, _, let p) = error { param = p }
+        let body = ErrorBody(error: .init(message: error.errorDescription ?? "\(error)", type: error.openAIType,
+                                          param: param, code: error.openAICode))
+        return (try? JSONEncoder().encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
     static func errorResponse(_ error: ServerError) -> Response {
         var param: String?
         if case .invalidRequest(_, let p) = error { param = p }
+        if case .contextLengthExceeded(_, _, _, let p) = error { param = p }
         let body = ErrorBody(error: .init(message: error.errorDescription ?? "\(error)", type: error.openAIType,
                                           param: param, code: error.openAICode))
         return encode(body, status: .init(code: error.httpStatus))
+    }
+
+    /// The top-level field a decoding error is about.
+    static func field(of error: Error) -> String? {
+        let path: [CodingKey]
+        switch error {
+        case DecodingError.dataCorrupted(let c), DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+            path = c.codingPath
+        case DecodingError.keyNotFound(let key, let c): path = c.codingPath + [key]
+        default: return nil
+        }
+        return path.first?.stringValue
     }
 
     static func describe(decoding error: Error) -> String {

@@ -15,6 +15,10 @@ public enum ServerError: Error, Sendable, Equatable, LocalizedError {
     case modelNotFound(requested: String, served: String)
     /// No route for this method and path (404 with a JSON body, as OpenAI answers).
     case routeNotFound(method: String, path: String)
+    /// Prompt + max_tokens do not fit the model's context (400 `context_length_exceeded`, as vLLM and OpenAI answer).
+    case contextLengthExceeded(context: Int, promptTokens: Int, maxTokens: Int?, param: String)
+    /// The request was cancelled (its client went away, or the server is shutting down).
+    case cancelled
     /// The server could not start listening.
     case cannotListen(host: String, port: Int, reason: String)
 
@@ -27,6 +31,14 @@ public enum ServerError: Error, Sendable, Equatable, LocalizedError {
         case .routeNotFound(let method, let path):
             return "No route \(method) \(path); this server answers POST /v1/completions, POST /v1/chat/completions, "
                 + "GET /v1/models, GET /v1/models/{id} and GET /health."
+        case .contextLengthExceeded(let context, let prompt, let maxTokens, _):
+            if let maxTokens {
+                return "This model's maximum context length is \(context) tokens. However, you requested \(prompt + maxTokens) tokens "
+                    + "(\(prompt) in the prompt, \(maxTokens) in the completion). Please reduce the length of the prompt or max_tokens."
+            }
+            return "This model's maximum context length is \(context) tokens, but the prompt has \(prompt) tokens. Please shorten it."
+        case .cancelled:
+            return "The request was cancelled (the client disconnected or the server is shutting down)."
         case .backendFailed(let message):
             return "The model backend failed: \(message)"
         case .missingCompletion(let index):
@@ -39,7 +51,8 @@ public enum ServerError: Error, Sendable, Equatable, LocalizedError {
     /// The HTTP status this error is answered with.
     var httpStatus: Int {
         switch self {
-        case .invalidRequest: return 400
+        case .invalidRequest, .contextLengthExceeded: return 400
+        case .cancelled: return 503
         case .modelNotFound, .routeNotFound: return 404
         case .backendFailed, .missingCompletion, .cannotListen: return 500
         }
@@ -48,7 +61,7 @@ public enum ServerError: Error, Sendable, Equatable, LocalizedError {
     /// OpenAI's error `type` string.
     var openAIType: String {
         switch self {
-        case .invalidRequest, .modelNotFound, .routeNotFound: return "invalid_request_error"
+        case .invalidRequest, .modelNotFound, .routeNotFound, .contextLengthExceeded: return "invalid_request_error"
         default: return "server_error"
         }
     }
@@ -58,6 +71,7 @@ public enum ServerError: Error, Sendable, Equatable, LocalizedError {
         switch self {
         case .modelNotFound: return "model_not_found"
         case .routeNotFound: return "not_found"
+        case .contextLengthExceeded: return "context_length_exceeded"
         default: return nil
         }
     }

@@ -14,14 +14,48 @@ struct StringOrList: Decodable {
     }
 }
 
-/// `logprobs`: an integer (completions), a Bool (chat), or null.
+/// A completions `prompt`: a string, a list of strings, a list of token ids, or a list of such lists.
+struct PromptField: Decodable {
+    var values: [PromptInput]
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let one = try? c.decode(String.self) { values = [.text(one)] }
+        else if let many = try? c.decode([String].self) { values = many.map { .text($0) } }
+        else if let ids = try? c.decode([Int].self) { values = ids.isEmpty ? [] : [.tokens(ids)] }
+        else if let lists = try? c.decode([[Int]].self) { values = lists.map { .tokens($0) } }
+        else {
+            throw DecodingError.typeMismatch(PromptField.self, .init(codingPath: decoder.codingPath, debugDescription:
+                "prompt must be a string, a list of strings, a list of token ids or a list of token-id lists"))
+        }
+    }
+}
+
+/// `logprobs`: an integer (completions: how many alternatives), a Bool (chat), or null.
 struct LogprobsField: Decodable {
     var enabled: Bool
+    /// The integer given (completions' top-N), nil for a Bool.
+    var count: Int?
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { enabled = false } else if let b = try? c.decode(Bool.self) { enabled = b } else {
-            enabled = try c.decode(Int.self) >= 0
+            let n = try c.decode(Int.self)
+            enabled = n >= 0; count = n
         }
+    }
+}
+
+/// A JSON value whose content is only checked for presence (fields this server refuses).
+struct AnyJSON: Decodable {
+    var isNullOrEmpty: Bool
+    var number: Double?
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { isNullOrEmpty = true }
+        else if let d = try? c.decode(Double.self) { number = d; isNullOrEmpty = false }
+        else if let s = try? c.decode(String.self) { isNullOrEmpty = s.isEmpty }
+        else if let a = try? c.decode([AnyJSON].self) { isNullOrEmpty = a.isEmpty }
+        else if let o = try? c.decode([String: AnyJSON].self) { isNullOrEmpty = o.isEmpty }
+        else { isNullOrEmpty = false }
     }
 }
 
@@ -41,7 +75,7 @@ struct MessageContent: Decodable {
 struct GenerationBody: Decodable {
     struct Message: Decodable { var role: String; var content: MessageContent }
     var model: String?
-    var prompt: StringOrList?
+    var prompt: PromptField?
     var messages: [Message]?
     var n: Int?
     var temperature: Double?
@@ -54,6 +88,17 @@ struct GenerationBody: Decodable {
     var logprobs: LogprobsField?
     var stream: Bool?
     var echo: Bool?
+    /// Chat: alternatives per token (with `logprobs: true`).
+    var top_logprobs: Int?
+    // Fields read only to refuse them with a clear 400 (see `validate`).
+    var suffix: AnyJSON?
+    var best_of: Int?
+    var logit_bias: AnyJSON?
+    var presence_penalty: AnyJSON?
+    var frequency_penalty: AnyJSON?
+    var tools: AnyJSON?
+    var functions: AnyJSON?
+    var response_format: AnyJSON?
 }
 
 /// Limits on one request, so a client cannot ask for unbounded work.
@@ -63,6 +108,8 @@ enum RequestLimits {
     static let maxChoices = 4096
     static let maxTokens = 1 << 20
     static let maxBodyBytes = 32 << 20
+    /// OpenAI's limit for chat `top_logprobs` (completions allow 5; 20 is accepted on both).
+    static let maxTopLogprobs = 20
 }
 
 extension GenerationBody {
@@ -75,15 +122,39 @@ extension GenerationBody {
                            logprobs: logprobs?.enabled ?? false)
     }
 
+    /// Alternatives per token asked for: completions' integer `logprobs`, chat's `top_logprobs`.
+    func topLogprobs(chat: Bool) -> Int {
+        chat ? (logprobs?.enabled == true ? top_logprobs ?? 0 : 0) : max(0, logprobs?.count ?? 0)
+    }
+
     /// Checks ranges; the error names the field.
     func validate(chat: Bool) throws(ServerError) {
         func bad(_ param: String, _ message: String) -> ServerError { .invalidRequest(message: message, param: param) }
-        if stream == true { throw bad("stream", "streaming is not supported by r1audit serve; send stream: false") }
-        if echo == true { throw bad("echo", "echo is not supported by r1audit serve") }
+        func unsupported(_ param: String, _ what: String) -> ServerError {
+            .invalidRequest(message: "\(what) is not supported by r1audit serve; leave it out", param: param)
+        }
+        if echo == true { throw unsupported("echo", "echo (returning the prompt and its logprobs)") }
+        if let suffix, !suffix.isNullOrEmpty { throw unsupported("suffix", "suffix (insertion)") }
+        if let best_of, best_of > 1 { throw unsupported("best_of", "best_of > 1") }
+        if let logit_bias, !logit_bias.isNullOrEmpty { throw unsupported("logit_bias", "logit_bias") }
+        if let p = presence_penalty, !p.isNullOrEmpty, p.number != 0 { throw unsupported("presence_penalty", "a non-zero presence_penalty") }
+        if let p = frequency_penalty, !p.isNullOrEmpty, p.number != 0 { throw unsupported("frequency_penalty", "a non-zero frequency_penalty") }
+        if let tools, !tools.isNullOrEmpty { throw unsupported("tools", "tool calling") }
+        if let functions, !functions.isNullOrEmpty { throw unsupported("functions", "function calling") }
+        if let response_format, !response_format.isNullOrEmpty { throw unsupported("response_format", "response_format") }
+        if !chat, let t = top_logprobs, t > 0 { throw bad("top_logprobs", "completions take an integer logprobs (e.g. logprobs: 2); top_logprobs is for chat") }
+        if !(0...RequestLimits.maxTopLogprobs).contains(chat ? top_logprobs ?? 0 : logprobs?.count ?? 0) {
+            throw bad(chat ? "top_logprobs" : "logprobs", "use 0...\(RequestLimits.maxTopLogprobs) alternatives per token")
+        }
+        if chat, (top_logprobs ?? 0) > 0, logprobs?.enabled != true { throw bad("top_logprobs", "top_logprobs needs logprobs: true") }
+
         if chat {
             guard let messages, !messages.isEmpty else { throw bad("messages", "give a non-empty list of {role, content} messages") }
         } else {
-            guard let prompt, !prompt.values.isEmpty else { throw bad("prompt", "give a prompt string or a non-empty list of strings") }
+            guard let prompt, !prompt.values.isEmpty else {
+                throw bad("prompt", "give a prompt string, a non-empty list of strings, or a list of token ids")
+            }
+            if prompt.values.contains(where: { $0 == .tokens([]) }) { throw bad("prompt", "a token-id prompt must not be empty") }
             if prompt.values.count > RequestLimits.maxPrompts { throw bad("prompt", "at most \(RequestLimits.maxPrompts) prompts per request") }
         }
         let n = self.n ?? 1
@@ -124,18 +195,42 @@ enum LogprobsOut: Encodable {
     case legacy([TokenLogprob])
     case chat([TokenLogprob])
 
-    struct ChatEntry: Encodable { var id: Int?; var token: String; var logprob: Double; var top_logprobs: [String] = [] }
-    struct Legacy: Encodable { var tokens: [String]; var token_logprobs: [Double]; var text_offset: [Int] }
+    struct TopEntry: Encodable { var token: String; var logprob: Double; var bytes: [UInt8] }
+    struct ChatEntry: Encodable { var token: String; var logprob: Double; var bytes: [UInt8]; var top_logprobs: [TopEntry] }
+    struct Legacy: Encodable {
+        var tokens: [String]; var token_logprobs: [Double]; var top_logprobs: [[String: Double]]?; var text_offset: [Int]
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(tokens, forKey: .tokens); try c.encode(token_logprobs, forKey: .token_logprobs)
+            if let top_logprobs { try c.encode(top_logprobs, forKey: .top_logprobs) } else { try c.encodeNil(forKey: .top_logprobs) }
+            try c.encode(text_offset, forKey: .text_offset)
+        }
+        enum CodingKeys: String, CodingKey { case tokens, token_logprobs, top_logprobs, text_offset }
+    }
     struct Chat: Encodable { var content: [ChatEntry] }
+
+    /// The legacy shape starting at text offset `offset` (streamed chunks continue the offsets).
+    static func legacyShape(_ items: [TokenLogprob], offset: Int) -> Legacy {
+        var offsets: [Int] = [], at = offset
+        for item in items { offsets.append(at); at += item.token.utf8.count }
+        let hasTop = items.contains { $0.top != nil }
+        let top: [[String: Double]]? = hasTop ? items.map { item in
+            Dictionary((item.top ?? []).map { ($0.token, $0.logprob) }, uniquingKeysWith: { a, _ in a })
+        } : nil
+        return Legacy(tokens: items.map(\.token), token_logprobs: items.map(\.logprob), top_logprobs: top, text_offset: offsets)
+    }
+
+    static func chatEntries(_ items: [TokenLogprob]) -> [ChatEntry] {
+        items.map { item in
+            ChatEntry(token: item.token, logprob: item.logprob, bytes: Array(item.token.utf8),
+                      top_logprobs: (item.top ?? []).map { TopEntry(token: $0.token, logprob: $0.logprob, bytes: Array($0.token.utf8)) })
+        }
+    }
 
     func encode(to encoder: Encoder) throws {
         switch self {
-        case .legacy(let items):
-            var offsets: [Int] = [], at = 0
-            for item in items { offsets.append(at); at += item.token.count }
-            try Legacy(tokens: items.map(\.token), token_logprobs: items.map(\.logprob), text_offset: offsets).encode(to: encoder)
-        case .chat(let items):
-            try Chat(content: items.map { ChatEntry(id: $0.tokenID, token: $0.token, logprob: $0.logprob) }).encode(to: encoder)
+        case .legacy(let items): try Self.legacyShape(items, offset: 0).encode(to: encoder)
+        case .chat(let items): try Chat(content: Self.chatEntries(items)).encode(to: encoder)
         }
     }
 }

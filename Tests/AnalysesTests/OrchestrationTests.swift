@@ -34,6 +34,9 @@ struct FakeBackend: Backend {
                     case .chat(let messages):
                         chats += 1
                         completion = Self.judge(messages.last?.content ?? "")
+                    case .tokens(let ids):
+                        texts += 1
+                        completion = Self.answer("\(ids)", seed: r.parameters.seed ?? 0, maxTokens: r.parameters.maxTokens)
                     }
                     continuation.yield(IndexedCompletion(index: i, completion: completion))
                 }

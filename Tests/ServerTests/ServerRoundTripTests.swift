@@ -28,6 +28,7 @@ final class EchoBackend: Backend {
                 switch r.prompt {
                 case .text(let t): prompt = t
                 case .chat(let m): prompt = m.map { "\($0.role):\($0.content)" }.joined(separator: ",")
+                case .tokens(let ids): prompt = "tokens" + ids.map(String.init).joined(separator: ",")
                 }
                 let text = "echo:\(prompt)|seed=\(r.parameters.seed.map(String.init) ?? "nil")"
                 let logprobs = r.parameters.logprobs ? [TokenLogprob(token: "echo", tokenID: 3, logprob: -0.25)] : nil
@@ -145,7 +146,17 @@ struct ServerRoundTripTests {
     }
 
     @Test("bad requests get OpenAI-shaped 400s naming the field", arguments: [
-        (#"{"prompt":"x","stream":true}"#, "stream"),
+        (#"{"prompt":"x","echo":true}"#, "echo"),
+        (#"{"prompt":"x","suffix":"y"}"#, "suffix"),
+        (#"{"prompt":"x","best_of":3}"#, "best_of"),
+        (#"{"prompt":"x","logit_bias":{"5":1}}"#, "logit_bias"),
+        (#"{"prompt":"x","presence_penalty":0.5}"#, "presence_penalty"),
+        (#"{"prompt":"x","frequency_penalty":1}"#, "frequency_penalty"),
+        (#"{"prompt":"x","logprobs":21}"#, "logprobs"),
+        (#"{"prompt":"x","top_logprobs":2}"#, "top_logprobs"),
+        (#"{"prompt":[[]]}"#, "prompt"),
+        (#"{"prompt":{"a":1}}"#, "prompt"),
+        (#"{"prompt":"x","max_tokens":"many"}"#, "max_tokens"),
         (#"{"prompt":"x","n":0}"#, "n"),
         (#"{"prompt":"x","top_p":0}"#, "top_p"),
         (#"{"prompt":[]}"#, "prompt"),

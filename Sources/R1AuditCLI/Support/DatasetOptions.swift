@@ -31,6 +31,13 @@ public struct DatasetOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "Skip malformed lines (and report how many) instead of stopping at the first.")
     public var skipBadLines = false
 
+    @Flag(name: .long, help: ArgumentHelp("""
+
+        Continue a run although a question it already sampled (same id) now has another problem text or \
+        other golds; its stored samples are kept. Without it such a rerun is refused (exit 2).
+        """))
+    public var allowChangedQuestions = false
+
     public init() {}
 
     public func validate() throws {

@@ -26,6 +26,12 @@ extension RunDatabase {
             try moveLegacyResults(db)
             try db.execute(sql: "PRAGMA user_version = 2")
         }
+        // Additive (no version bump): the hash of each sampled question (RunDatabase+QuestionHashes.swift).
+        m.registerMigration("question-hashes") { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS question_hashes (question_id TEXT PRIMARY KEY NOT NULL, hash TEXT NOT NULL)
+                """)
+        }
         return m
     }
 

@@ -1,29 +1,11 @@
 // The hash of each question (problem text + golds) a run sampled, so a rerun whose dataset kept an id
 // but changed its text or golds is noticed instead of mixing answers to two questions (issue 19).
-// Added to existing stores by a GRDB migration (`question-hashes`), so schema version 1 stores
-// written before it open unchanged and gain the table on first open.
+// Added to existing stores by the GRDB migration `question-hashes` (RunDatabase+Migrations.swift), so stores
+// written before it gain the table on their first read-write open.
 import Foundation
 import GRDB
 
 extension RunDatabase {
-    /// The additive migrations applied to every store on open (new and existing ones).
-    static var questionHashMigrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("question-hashes") { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS question_hashes (question_id TEXT PRIMARY KEY NOT NULL, hash TEXT NOT NULL)
-                """)
-        }
-        return migrator
-    }
-
-    /// Applies `questionHashMigrator`; errors become `RunStoreError.database`.
-    func migrateQuestionHashes() throws {
-        do { try Self.questionHashMigrator.migrate(pool) } catch {
-            throw RunStoreError.database(path: path, operation: "adding the question_hashes table", message: Self.describe(error))
-        }
-    }
-
     /// The stored hash of every question id that has one.
     public func questionHashes() throws -> [String: String] {
         try read("reading question hashes") { db in

@@ -72,7 +72,6 @@ public final class RunDatabase: Sendable {
             throw RunStoreError.database(path: path, operation: isNew ? "creating the schema" : "migrating the schema",
                                          message: Self.describe(error))
         }
-        try migrateQuestionHashes()
     }
 
     /// Opens the store of run `name` under `runsDirectory` (`runs/NAME/run.sqlite`).

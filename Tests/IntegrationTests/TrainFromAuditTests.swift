@@ -79,7 +79,7 @@ struct ScriptedAuditBackend: Backend {
                                                              "--runs-dir", runs.path, "--run", "f", "--group-size", "2",
                                                              "--max-new-tokens", "4", "--threads", "1", "--json"]) as? LearnabilityCommand)
         try await forecast.run()
-        let f = try #require(try LearnabilityResult.load(from: try RunDatabase(url: runs.appendingPathComponent("f/run.sqlite"), create: false)))
+        let f = try #require(try LearnabilityResult.loadAll(from: try RunDatabase(url: runs.appendingPathComponent("f/run.sqlite"), create: false)).first)
         #expect(f.histogram.reduce(0, +) == questions.count && f.filteredPrompts == sel.kept.count && f.template == audit.template)
         #expect(throws: (any Error).self) {
             _ = try R1Audit.parseAsRoot(["learnability", "--from-audit", "a", "--run", "a"])

@@ -49,12 +49,12 @@ import RunStore
         let ctx = try BuilderFixtures.context()
         let zero = ConfidenceInterval(estimate: 0, lower: 0, upper: 0, level: 0.95, method: "bootstrap-percentile/1000/seed 0")
         let t = TemperatureExploration(temperature: 0.6, questions: 3, passAtK: [zero, zero, zero, zero],
-                                       zeroCorrect: try WilsonInterval.interval(successes: 3, trials: 3), sampleAccuracy: 0, formatRate: 0,
+                                       zeroCorrect: try WilsonInterval.interval(successes: 3, trials: 3), sampleAccuracy: 0, formatRates: FormatRates(strict: 0, lenient: 0, rule: .lenient),
                                        lengths: BuilderFixtures.lengths, correctPerQuestion: ["q1": 0, "q2": 0, "q3": 0])
         let e = ExplorationResult(context: ctx, template: "r1", k: 4, temperatures: [t])
         let a = AnswerabilityResult(context: ctx, method: "heuristic", templates: [
             TemplateAnswerability(template: "r1", samples: 12, answers: 0, continues: 12, unparsed: 0,
-                                  rate: try WilsonInterval.interval(successes: 0, trials: 12), formatRate: 0, truncationRate: 1, accuracy: 0,
+                                  rate: try WilsonInterval.interval(successes: 0, trials: 12), formatRates: FormatRates(strict: 0, lenient: 0, rule: .lenient), truncationRate: 1, accuracy: 0,
                                   continuingExamples: [])], bestTemplate: "r1")
         let md = try ReportRenderer.markdown(Self.document([AuditSections.exploration(e), AuditSections.answerability(a)]), templates: .embedded)
         #expect(!md.contains(#"[0%, 0%\]"#))   // Markdown escapes the brackets
@@ -144,7 +144,7 @@ import RunStore
             let ci = ConfidenceInterval(estimate: 0.5, lower: 0.2, upper: 0.8, level: 0.95, method: "bootstrap")
             return ExplorationResult(context: ctx, template: "r1", k: 4, temperatures: [
                 TemperatureExploration(temperature: 0.6, questions: 3, passAtK: [ci, ci, ci, ci], zeroCorrect: ci, sampleAccuracy: 0.5,
-                                       formatRate: 1, lengths: BuilderFixtures.lengths, correctPerQuestion: correct)])
+                                       formatRates: FormatRates(strict: 1, lenient: 1, rule: .lenient), lengths: BuilderFixtures.lengths, correctPerQuestion: correct)])
         }
         let a = run(["q1": 4, "q2": 2, "q3": 0]), b = run(["q1": 1, "q2": 1, "q3": 0])
         let section = try #require(ComparisonChecks.pairedDifferences([("a", a), ("b", b)]))

@@ -136,6 +136,16 @@ for t in selectedTests where t.deps.allSatisfy({ selectedModules.contains($0) })
                                exclude: t.name == "CLITests" ? ["Snapshots"] : []))
 }
 
+// R1AUDIT_FUZZ=1 adds one libFuzzer target per reader (scripts/fuzz-readers; CI and users never set it).
+if ProcessInfo.processInfo.environment["R1AUDIT_FUZZ"] != nil {
+    for (name, deps) in [("FuzzGGUF", ["Checkpoints", "Tokenizers"]), ("FuzzSafetensors", ["Checkpoints"]),
+                         ("FuzzTokenizerJSON", ["Tokenizers"]), ("FuzzConfigJSON", ["Models", "Checkpoints"]),
+                         ("FuzzJSONL", ["Datasets"]), ("FuzzRunStore", ["RunStore"])] where deps.allSatisfy(selectedModules.contains) {
+        targets.append(.executableTarget(name: name, dependencies: deps.map { .target(name: $0) }, path: "Sources/Fuzz/\(name)",
+                                         swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}
+
 let package = Package(
     name: "r1audit",
     platforms: [.macOS(.v14)],

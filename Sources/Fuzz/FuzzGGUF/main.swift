@@ -1,0 +1,42 @@
+// libFuzzer target: GGUFFile, its tensors (small ones dequantized) and the embedded tokenizer.
+import Checkpoints
+import Tokenizers
+import Foundation
+
+/// The per-process scratch folder each input is written into (the readers take paths).
+let scratch: URL = {
+    let u = FileManager.default.temporaryDirectory.appendingPathComponent("r1audit-fuzz-\(getpid())", isDirectory: true)
+    try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+    return u
+}()
+
+/// Writes the input as `name` in the scratch folder and returns its URL.
+func write(_ data: UnsafePointer<UInt8>, _ size: Int, as name: String) -> URL {
+    let url = scratch.appendingPathComponent(name)
+    try? Data(bytes: data, count: size).write(to: url)
+    return url
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let url = write(data, size, as: "model.gguf")
+    guard let gguf = try? GGUFFile(url: url) else { return 0 }
+    for t in gguf.tensors {
+        _ = try? gguf.rawBytes(t.name)
+        if t.elementCount <= 1 << 16 { _ = try? gguf.dequantize(t.name) }
+    }
+    _ = gguf.architecture
+    if let tok = try? TokenizerLoader.load(gguf: gguf) { _ = tok.encode("Hello 123 world!", addSpecialTokens: true) }
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+               _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+/// SwiftPM links an executable's entry point as `<target>_main`; it hands the arguments to libFuzzer's driver.
+@_cdecl("FuzzGGUF_main")
+public func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var c = argc, v = argv
+    return runDriver(&c, &v, { fuzz($0, $1) })
+}

@@ -29,8 +29,13 @@ public enum AuditSections {
         "\(percent(ci.estimate)) [\(percent(ci.lower)), \(percent(ci.upper))]"
     }
     /// A stored share over `trials` items, shown with its Wilson interval (from Analyses).
+    /// The stored rate with the Wilson interval of its count over `trials` (the estimate shown is the stored one).
     static func share(_ x: Double, over trials: Int) -> String {
-        ReportedFigures.rate(x, over: trials).map(interval) ?? percent(x)
+        ReportedFigures.rate(x, over: trials).map { ci in
+            var shown = ci
+            shown.estimate = x
+            return interval(shown)
+        } ?? percent(x)
     }
     /// A bootstrap interval over `questions`, replaced by Wilson's where it is degenerate at 0 or 1.
     static func proper(_ ci: ConfidenceInterval, questions: Int) -> ConfidenceInterval {

@@ -96,7 +96,16 @@ public struct OpenAIServer: Sendable {
         return router
     }
 
+    /// Hummingbird's inbound-close handler below ends the connection after the response, so the response
+    /// says so (`Connection: close`): a pooling client then opens a new connection instead of writing to a
+    /// closed one (documented in docs/ENDPOINTS.md: no keep-alive).
     private func handle(_ request: Request, chat: Bool) async -> Response {
+        var response = await respond(request, chat: chat)
+        response.headers[.connection] = "close"
+        return response
+    }
+
+    private func respond(_ request: Request, chat: Bool) async -> Response {
         let start = ContinuousClock.now
         do {
             // The work runs inside Hummingbird's inbound-close handler: a client that closes its connection

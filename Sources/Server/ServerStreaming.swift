@@ -79,6 +79,9 @@ struct StreamText: Sendable {
     var bytes: [UInt8] = []
     var emitted = 0
     var ended = false
+    /// The text sent so far, as the client decoded it (invalid UTF-8 in model bytes becomes U+FFFD, three
+    /// bytes, so byte offsets into `bytes` and into the final text differ).
+    var sent = ""
 
     init(holdBack: Int) { self.holdBack = holdBack }
 
@@ -95,14 +98,20 @@ struct StreamText: Sendable {
             if end - lead < need { end = lead }
         }
         defer { emitted = max(emitted, end) }
-        return end > emitted ? String(decoding: bytes[emitted..<end], as: UTF8.self) : ""
+        let piece = end > emitted ? String(decoding: bytes[emitted..<end], as: UTF8.self) : ""
+        sent += piece
+        return piece
     }
 
-    /// The rest of the final text (the backend's text: stop string removed) not yet sent.
+    /// The rest of the final text (the backend's text: stop string removed) not yet sent: what follows the
+    /// text already sent, compared as decoded text (nothing when the two cannot be reconciled).
     mutating func finish(_ text: String) -> String {
-        let all = Array(text.utf8)
-        defer { emitted = max(emitted, all.count) }
-        return all.count > emitted ? String(decoding: all[emitted...], as: UTF8.self) : ""
+        let all = Array(text.utf8), done = Array(sent.utf8)
+        guard all.count > done.count, all.starts(with: done) else { return "" }
+        let rest = String(decoding: all[done.count...], as: UTF8.self)
+        sent += rest
+        emitted = max(emitted, bytes.count)
+        return rest
     }
 }
 

@@ -196,7 +196,8 @@ enum LogprobsOut: Encodable {
     case chat([TokenLogprob])
 
     struct TopEntry: Encodable { var token: String; var logprob: Double; var bytes: [UInt8] }
-    struct ChatEntry: Encodable { var token: String; var logprob: Double; var bytes: [UInt8]; var top_logprobs: [TopEntry] }
+    /// OpenAI's entry plus the token `id` (an extension vLLM's clients ignore; r1audit's endpoint client reads it).
+    struct ChatEntry: Encodable { var id: Int?; var token: String; var logprob: Double; var bytes: [UInt8]; var top_logprobs: [TopEntry] }
     struct Legacy: Encodable {
         var tokens: [String]; var token_logprobs: [Double]; var top_logprobs: [[String: Double]]?; var text_offset: [Int]
         func encode(to encoder: Encoder) throws {
@@ -222,7 +223,7 @@ enum LogprobsOut: Encodable {
 
     static func chatEntries(_ items: [TokenLogprob]) -> [ChatEntry] {
         items.map { item in
-            ChatEntry(token: item.token, logprob: item.logprob, bytes: Array(item.token.utf8),
+            ChatEntry(id: item.tokenID, token: item.token, logprob: item.logprob, bytes: Array(item.token.utf8),
                       top_logprobs: (item.top ?? []).map { TopEntry(token: $0.token, logprob: $0.logprob, bytes: Array($0.token.utf8)) })
         }
     }

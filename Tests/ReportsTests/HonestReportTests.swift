@@ -58,8 +58,10 @@ import RunStore
                                   continuingExamples: [])], bestTemplate: "r1")
         let md = try ReportRenderer.markdown(Self.document([AuditSections.exploration(e), AuditSections.answerability(a)]), templates: .embedded)
         #expect(!md.contains(#"[0%, 0%\]"#))   // Markdown escapes the brackets
-        #expect(md.contains(#"| 0.6 | 3 | 0% \[0%, 24.2%\] | 0% \[0%, 24.2%\] | 0% \[0%, 56.1%\] | 0% \[0%, 56.1%\] | 100% \[43.9%, 100%\] |"#))
-        #expect(md.contains(#"| r1 (best) | 12 | 0 | 12 | 0 | 0% \[0%, 24.2%\] | 0% \[0%, 24.2%\] | 100% \[75.8%, 100%\] | 0% \[0%, 24.2%\] |"#))
+        // Columns: T, questions, sample accuracy, strict format, lenient format (the rule in force), pass@1, pass@k, none correct.
+        #expect(md.contains(#"| 0.6 | 3 | 0% \[0%, 24.2%\] | 0% \[0%, 24.2%\] | 0% \[0%, 24.2%\] (used) | 0% \[0%, 56.1%\] | 0% \[0%, 56.1%\] | 100% \[43.9%, 100%\] |"#), "\(md)")
+        // Columns: …, answer rate, strict format, lenient format, truncated, accuracy, grader.
+        #expect(md.contains(#"| r1 (best) | 12 | 0 | 12 | 0 | 0% \[0%, 24.2%\] | 0% \[0%, 24.2%\] | 0% \[0%, 24.2%\] (used) | 100% \[75.8%, 100%\] | 0% \[0%, 24.2%\] |"#), "\(md)")
     }
 
     @Test func histogramEdgesAndObjectiveNameComeFromAnalyses() {

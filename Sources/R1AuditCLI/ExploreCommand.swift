@@ -63,8 +63,10 @@ struct ExploreCommand: AsyncParsableCommand {
     /// The pass@k and length tables.
     static func render(_ r: ExplorationResult) -> String {
         let pass = r.temperatures.map { t -> [String] in
-            [String(format: "%g", t.temperature), "\(t.questions)", t.passAtK.first.map(AnalysisCLI.pct) ?? "-",
-             t.passAtK.last.map(AnalysisCLI.pct) ?? "-",
+            [String(format: "%g", t.temperature), "\(t.questions)",
+             // A bootstrap degenerate at 0% or 100% is shown with the Wilson interval over questions, as the report does.
+             t.passAtK.first.map { AnalysisCLI.pct(ReportedFigures.nonDegenerate($0, trials: t.questions)) } ?? "-",
+             t.passAtK.last.map { AnalysisCLI.pct(ReportedFigures.nonDegenerate($0, trials: t.questions)) } ?? "-",
              t.passAtK.map { String(format: "%.0f", $0.estimate * 100) }.joined(separator: " "),
              AnalysisCLI.pct(t.zeroCorrect.estimate)] + AnalysisCLI.formats(t.formatRates) + [AnalysisCLI.pct(t.lengths.truncationRate)]
         }

@@ -62,10 +62,13 @@ public struct Readiness: Sendable {
         self.keepSolved = keepSolved; self.answerSpace = answerSpace; self.seed = seed; self.bootstrapResamples = bootstrapResamples
     }
 
-    /// The chance that G independent rewards with success rate p are all equal: p^G + (1 − p)^G
-    /// (the plug-in estimate from a question's stored pass rate).
-    public static func zeroSignalProbability(passRate p: Double, groupSize g: Int) -> Double {
-        pow(p, Double(g)) + pow(1 - p, Double(g))
+    /// The chance that a group of G rewards is all equal, from c correct of the n stored samples: the
+    /// learnability forecast's unbiased estimate (`LearnabilityMath.zeroSignalProbability`) when n ≥ G, else
+    /// the plug-in p^G + (1 − p)^G with p = c/n (an audit usually holds fewer samples than a group).
+    public static func zeroSignalProbability(n: Int, correct c: Int, groupSize g: Int) -> Double {
+        if g <= n, let unbiased = try? LearnabilityMath.zeroSignalProbability(n: n, correct: c, groupSize: g) { return unbiased }
+        let p = Double(c) / Double(n)
+        return pow(p, Double(g)) + pow(1 - p, Double(g))
     }
 
     /// Per-question (n, c) of one template and temperature, keyed by question id, graded with this grader.
@@ -135,11 +138,12 @@ public struct Readiness: Sendable {
         }.count
         let answerRate = try WilsonInterval.interval(successes: answers, trials: graded.count)
 
-        let rates = counts.map { Double($0.c) / Double($0.n) }
+        func meanZeroSignal(_ xs: [(n: Int, c: Int)]) -> Double {
+            xs.map { Self.zeroSignalProbability(n: $0.n, correct: $0.c, groupSize: groupSize) }.reduce(0, +) / Double(xs.count)
+        }
         let kept = counts.filter { $0.c > 0 && (keepSolved || $0.c < $0.n) }
-        let zeroAll = rates.map { Self.zeroSignalProbability(passRate: $0, groupSize: groupSize) }.reduce(0, +) / Double(rates.count)
-        let zeroKept = kept.isEmpty ? nil : kept.map { Self.zeroSignalProbability(passRate: Double($0.c) / Double($0.n), groupSize: groupSize) }
-            .reduce(0, +) / Double(kept.count)
+        let zeroAll = meanZeroSignal(counts)
+        let zeroKept = kept.isEmpty ? nil : meanZeroSignal(kept)
 
         var contamination: ContaminationResult? = nil
         if let probe, let benchmark, let backend {

@@ -196,13 +196,7 @@ public enum AnswerSpan {
     /// its spaces, as Math-Verify's number pattern reads it; anything else unchanged.
     static func spaceGroupedNumber(_ s: String) -> String {
         let t = ByteText.trim(s)
-        guard t.contains(" "), t.utf8.count <= 40 else { return s }
-        let body = t.hasPrefix("-") ? t.dropFirst() : Substring(t)
-        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let groups = parts[0].split(separator: " ", omittingEmptySubsequences: false)
-        guard groups.count >= 2, (1...3).contains(groups[0].count), groups[0].first != "0",
-              groups.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }), groups.dropFirst().allSatisfy({ $0.count == 3 }),
-              parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(\.isASCIIDigit)) else { return s }
+        guard t.contains(" "), t.utf8.count <= 40, LatexTokenizer.isThousandsGrouped(t, separator: UInt8(ascii: " ")) else { return s }
         return t.filter { $0 != " " }
     }
 
@@ -210,14 +204,11 @@ public enum AnswerSpan {
     /// first (of 1–3 digits, not starting with 0) has exactly three digits (`7,425,000`, `1,000.5`);
     /// otherwise one comma followed by digits is a decimal point (`1000,99` = 1000.99, `2,74`, `0,111`).
     static func decimalComma(_ n: String) -> String {
-        guard n.contains(","), !n.contains("/") else { return n }
+        guard n.contains(","), !n.contains("/"), !LatexTokenizer.isThousandsGrouped(n) else { return n }
         let sign = n.hasPrefix("-") ? "-" : ""
         let body = sign.isEmpty ? Substring(n) : n.dropFirst()
         let intPart = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)[0]
         let groups = intPart.split(separator: ",", omittingEmptySubsequences: false)
-        let thousands = groups.count >= 2 && (1...3).contains(groups[0].count) && groups[0].first != "0"
-            && groups.dropFirst().allSatisfy { $0.count == 3 }
-        if thousands { return n }
         guard groups.count == 2, !body.contains("."), !groups[0].isEmpty, !groups[1].isEmpty else { return n }
         return sign + groups[0] + "." + groups[1]
     }

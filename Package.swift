@@ -138,10 +138,11 @@ for t in selectedTests where t.deps.allSatisfy({ selectedModules.contains($0) })
 
 // R1AUDIT_FUZZ=1 adds one libFuzzer target per reader (scripts/fuzz-readers; CI and users never set it).
 if ProcessInfo.processInfo.environment["R1AUDIT_FUZZ"] != nil {
+    targets.append(.target(name: "FuzzSupport", path: "Sources/Fuzz/FuzzSupport"))
     for (name, deps) in [("FuzzGGUF", ["Checkpoints", "Tokenizers"]), ("FuzzSafetensors", ["Checkpoints"]),
                          ("FuzzTokenizerJSON", ["Tokenizers"]), ("FuzzConfigJSON", ["Models", "Checkpoints"]),
                          ("FuzzJSONL", ["Datasets"]), ("FuzzRunStore", ["RunStore"])] where deps.allSatisfy(selectedModules.contains) {
-        targets.append(.executableTarget(name: name, dependencies: deps.map { .target(name: $0) }, path: "Sources/Fuzz/\(name)",
+        targets.append(.executableTarget(name: name, dependencies: (deps + ["FuzzSupport"]).map { .target(name: $0) }, path: "Sources/Fuzz/\(name)",
                                          swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// The per-process scratch folder each input is written into.
-let scratch: URL = {
+public let scratch: URL = {
     let u = FileManager.default.temporaryDirectory.appendingPathComponent("r1audit-fuzz-\(getpid())", isDirectory: true)
     try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
     return u

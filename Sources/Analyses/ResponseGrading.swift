@@ -120,7 +120,7 @@ public struct GradedSample: Sendable, Hashable {
     /// The response has the template's own answer format under the rule in force.
     public var formatted: Bool { format.holds(formatRule) }
 
-    public var truncated: Bool { sample.finishReason == "length" }
+    public var truncated: Bool { sample.finishReason == .length }
 }
 
 /// Grades stored samples once per grader: a sample with a stored verdict of the grader is read back, the
@@ -151,17 +151,17 @@ public struct SampleGrader: Sendable {
             let ex = extraction[s.template] ?? AnswerExtraction.boxed.rawValue
             let p = policy(ex), name = p.graderName
             let result: GradeResult
-            if let id = s.id, let v = stored[name]?[id], let status = GradeStatus(rawValue: v.status) {
-                result = GradeResult(extracted: v.extracted, status: status)
+            if let id = s.id, let v = stored[name]?[id] {
+                result = GradeResult(extracted: v.extracted, status: v.status)
             } else {
-                result = p.grade(response: s.response, golds: golds[s.questionID] ?? [], finishReason: s.finishReason)
+                result = p.grade(response: s.response, golds: golds[s.questionID] ?? [], finishReason: s.finishReason.rawValue)
                 if let id = s.id {
-                    fresh.append(StoredVerdict(sampleID: id, grader: name, extracted: result.extracted, status: result.status.rawValue))
+                    fresh.append(StoredVerdict(sampleID: id, grader: name, extracted: result.extracted, status: result.status))
                 }
             }
             out.append(GradedSample(sample: s, grade: result, grader: name, format: .of(s.response, extraction: ex),
                                     formatRule: settings.formatRule,
-                                    category: .of(truncated: s.finishReason == "length", hasAnswer: result.extracted != nil,
+                                    category: .of(truncated: s.finishReason == .length, hasAnswer: result.extracted != nil,
                                                   correct: result.correct)))
         }
         if !fresh.isEmpty { try database.put(verdicts: fresh) }

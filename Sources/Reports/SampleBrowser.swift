@@ -28,10 +28,10 @@ public enum SampleBrowser {
 
         /// The one outcome category of a sample.
         func outcome(_ s: StoredSample) -> String {
-            let truncated = s.finishReason == "length"
+            let truncated = s.finishReason == .length
             switch s.id.flatMap({ status[$0]?.status }) {
-            case "correct"?: return outcomeCategories[0]
-            case "incorrect"?: return outcomeCategories[1]
+            case .correct?: return outcomeCategories[0]
+            case .incorrect?: return outcomeCategories[1]
             case nil: return truncated ? outcomeCategories[3] : outcomeCategories[4]
             default: return truncated ? outcomeCategories[3] : outcomeCategories[2]
             }
@@ -71,10 +71,10 @@ public enum SampleBrowser {
     static func labels(_ s: StoredSample, verdict: StoredVerdict?, golds: [String]?, keywords: KeywordDetector?) -> [ReportFact] {
         var labels = [ReportFact("model", s.model), ReportFact("template", s.template),
                       ReportFact("temperature", String(format: "%g", s.temperature)), ReportFact("sample", "\(s.sampleIndex)"),
-                      ReportFact("tokens", "\(s.completionTokens)"), ReportFact("finish", s.finishReason)]
+                      ReportFact("tokens", "\(s.completionTokens)"), ReportFact("finish", s.finishReason.rawValue)]
         if let v = verdict {
             labels.append(ReportFact("grader", v.grader))
-            labels.append(ReportFact("verdict", v.status))
+            labels.append(ReportFact("verdict", v.status.rawValue))
             labels.append(ReportFact("extracted answer", v.extracted ?? "none"))
         } else {
             labels.append(ReportFact("grader", "not graded"))

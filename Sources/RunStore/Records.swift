@@ -1,6 +1,8 @@
 // The typed rows of a run store. Plain value types, so callers never import GRDB; the SQL that
 // reads and writes them lives in RunDatabase+*.swift. Column meanings are in docs/RUNSTORE.md.
 import Foundation
+import Grading
+import Inference
 
 /// A question as stored with the run (a copy of `Datasets.Question`, which RunStore does not import).
 public struct StoredQuestion: Sendable, Codable, Hashable {
@@ -76,8 +78,8 @@ public struct StoredSample: Sendable, Codable, Hashable {
     public var promptTokens: Int
     /// Tokens generated.
     public var completionTokens: Int
-    /// `stop` or `length` (`Inference.FinishReason` raw value).
-    public var finishReason: String
+    /// Why generation ended (stored as its raw value, `stop` or `length`).
+    public var finishReason: FinishReason
     /// Seconds from request to last token.
     public var latency: Double
     /// The backend's model name.
@@ -87,7 +89,7 @@ public struct StoredSample: Sendable, Codable, Hashable {
 
     public init(id: Int64? = nil, questionID: String, template: String, temperature: Double, topP: Double,
                 sampleIndex: Int, seed: UInt64, prompt: String, response: String, promptTokens: Int,
-                completionTokens: Int, finishReason: String, latency: Double, model: String, created: Date = Date()) {
+                completionTokens: Int, finishReason: FinishReason, latency: Double, model: String, created: Date = Date()) {
         self.id = id; self.questionID = questionID; self.template = template; self.temperature = temperature
         self.topP = topP; self.sampleIndex = sampleIndex; self.seed = seed; self.prompt = prompt
         self.response = response; self.promptTokens = promptTokens; self.completionTokens = completionTokens
@@ -108,9 +110,9 @@ public struct StoredVerdict: Sendable, Codable, Hashable {
     public var grader: String
     /// The extracted answer, nil when none was found.
     public var extracted: String?
-    /// The grader's status (e.g. `correct`, `incorrect`, `no-answer`); Grading defines the values.
-    public var status: String
-    public init(sampleID: Int64, grader: String, extracted: String?, status: String) {
+    /// The grader's status (stored as its raw value: `correct`, `incorrect`, `no-answer`).
+    public var status: GradeStatus
+    public init(sampleID: Int64, grader: String, extracted: String?, status: GradeStatus) {
         self.sampleID = sampleID; self.grader = grader; self.extracted = extracted; self.status = status
     }
 }

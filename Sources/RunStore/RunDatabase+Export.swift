@@ -3,6 +3,8 @@
 // Field names are snake_case and documented in docs/RUNSTORE.md.
 import Foundation
 import GRDB
+import Grading
+import Inference
 
 /// One exported sample.
 public struct ExportedSample: Sendable, Codable, Hashable {
@@ -11,7 +13,7 @@ public struct ExportedSample: Sendable, Codable, Hashable {
         /// The extracted answer, nil when none was found.
         public var extracted: String?
         /// The grader's status.
-        public var status: String
+        public var status: GradeStatus
     }
     /// One analysis' label of the sample (`StoredLabel` without its keys).
     public struct Label: Sendable, Codable, Hashable {
@@ -51,7 +53,7 @@ public struct ExportedSample: Sendable, Codable, Hashable {
     /// Tokens generated.
     public var completionTokens: Int
     /// `stop` or `length`.
-    public var finishReason: String
+    public var finishReason: FinishReason
     /// Seconds from request to last token.
     public var latency: Double
     /// The backend's model name.

@@ -2,6 +2,7 @@
 // the training loop): the rows written after sampling.
 import Foundation
 import GRDB
+import Grading
 import Inference
 
 extension RunDatabase {
@@ -14,7 +15,7 @@ extension RunDatabase {
                 try db.execute(sql: """
                     INSERT INTO verdicts (sample_id, grader, extracted, status) VALUES (?, ?, ?, ?)
                     ON CONFLICT(sample_id, grader) DO UPDATE SET extracted = excluded.extracted, status = excluded.status
-                    """, arguments: [v.sampleID, v.grader, v.extracted, v.status])
+                    """, arguments: [v.sampleID, v.grader, v.extracted, v.status.rawValue])
             }
         }
     }
@@ -28,8 +29,13 @@ extension RunDatabase {
             + (grader == nil ? "" : " WHERE grader = ?") + " ORDER BY sample_id, grader"
         let arguments: StatementArguments = grader.map { [$0] } ?? []
         return try read("reading verdicts") { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                StoredVerdict(sampleID: $0[0], grader: $0[1], extracted: $0[2], status: $0[3])
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let text: String = row[3]
+                guard let status = GradeStatus(rawValue: text) else {
+                    throw RunStoreError.badStoredValue(path: path, table: "verdicts", key: "sample \(row[0] as Int64)",
+                                                       reason: "status '\(text.prefix(40))' is not correct, incorrect or no-answer")
+                }
+                return StoredVerdict(sampleID: row[0], grader: row[1], extracted: row[2], status: status)
             }
         }
     }

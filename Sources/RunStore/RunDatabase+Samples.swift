@@ -2,6 +2,7 @@
 // analysis reads. Sample keys are unique, so a resumed run can never store a sample twice.
 import Foundation
 import GRDB
+import Inference
 
 extension RunDatabase {
     // MARK: Configuration (key → JSON)
@@ -105,7 +106,7 @@ extension RunDatabase {
                 ON CONFLICT(question_id, template, temperature, sample_index) DO NOTHING
                 """, arguments: [s.questionID, s.template, s.temperature, s.topP, s.sampleIndex,
                                  Int64(bitPattern: s.seed), s.prompt, s.response, s.promptTokens,
-                                 s.completionTokens, s.finishReason, s.latency, s.model,
+                                 s.completionTokens, s.finishReason.rawValue, s.latency, s.model,
                                  s.created.timeIntervalSince1970])
             let id = try Int64.fetchOne(db, sql: """
                 SELECT id FROM samples WHERE question_id = ? AND template = ? AND temperature = ? AND sample_index = ?
@@ -125,14 +126,14 @@ extension RunDatabase {
         let sql = "SELECT * FROM samples \(whereSQL) ORDER BY question_id, template, temperature, sample_index"
         let arguments = StatementArguments(args)
         return try read("reading samples") { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.sample(from:))
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { try self.sample(from: $0) }
         }
     }
 
     /// One sample by row id.
     public func sample(id: Int64) throws -> StoredSample? {
         try read("reading sample \(id)") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM samples WHERE id = ?", arguments: [id]).map(Self.sample(from:))
+            try Row.fetchOne(db, sql: "SELECT * FROM samples WHERE id = ?", arguments: [id]).map { try self.sample(from: $0) }
         }
     }
 
@@ -162,13 +163,19 @@ extension RunDatabase {
         }
     }
 
-    static func sample(from row: Row) -> StoredSample {
+    /// A sample row as its type; a finish reason this version does not know is a bad stored value.
+    func sample(from row: Row) throws -> StoredSample {
         let seed: Int64 = row["seed"]
+        let reasonText: String = row["finish_reason"]
+        guard let finishReason = FinishReason(rawValue: reasonText) else {
+            throw RunStoreError.badStoredValue(path: path, table: "samples", key: "id \(row["id"] as Int64? ?? 0)",
+                                               reason: "finish_reason '\(reasonText.prefix(40))' is neither 'stop' nor 'length'")
+        }
         return StoredSample(id: row["id"], questionID: row["question_id"], template: row["template"],
                             temperature: row["temperature"], topP: row["top_p"], sampleIndex: row["sample_index"],
                             seed: UInt64(bitPattern: seed), prompt: row["prompt"], response: row["response"],
                             promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"],
-                            finishReason: row["finish_reason"], latency: row["latency"], model: row["model"],
+                            finishReason: finishReason, latency: row["latency"], model: row["model"],
                             created: Date(timeIntervalSince1970: row["created"]))
     }
 }

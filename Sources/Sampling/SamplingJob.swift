@@ -76,7 +76,7 @@ public enum SamplingJob {
                     questionID: p.key.questionID, template: p.key.template, temperature: p.key.temperature,
                     topP: p.parameters.topP, sampleIndex: p.key.sampleIndex, seed: p.parameters.seed ?? 0,
                     prompt: p.prompt, response: text, promptTokens: c.promptTokens,
-                    completionTokens: c.completionTokens, finishReason: c.finishReason.rawValue,
+                    completionTokens: c.completionTokens, finishReason: c.finishReason,
                     latency: c.latency, model: backend.modelName))
                 summary.stored += 1
                 summary.promptTokens += c.promptTokens

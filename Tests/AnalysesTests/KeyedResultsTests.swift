@@ -65,7 +65,7 @@ import RunStore
         let rule = GraderSettings(paperParity: paperParity).formatRule
         let graded = Self.r1Cases.enumerated().map { i, c in
             GradedSample(sample: StoredSample(questionID: "q\(i)", template: "r1", temperature: 0.6, topP: 1, sampleIndex: 0, seed: 0,
-                                              prompt: "", response: c.0, promptTokens: 1, completionTokens: 1, finishReason: "stop",
+                                              prompt: "", response: c.0, promptTokens: 1, completionTokens: 1, finishReason: .stop,
                                               latency: 0, model: "m"),
                          grade: .init(extracted: nil, status: .noAnswer), grader: "g", format: .of(c.0, extraction: "answer-tag"),
                          formatRule: rule, category: .noAnswer)
@@ -97,7 +97,7 @@ import RunStore
         for row in rows {
             let label = try #require(row.labels["answerability"]?["heuristic"])
             let expected = AnswerabilityHeuristic.classify(response: row.response, question: row.problem ?? "",
-                                                           truncated: row.finishReason == "length")
+                                                           truncated: row.finishReason == .length)
             #expect(label.verdict == expected.verdict.rawValue && label.rule == expected.rule.rawValue)
             #expect(row.verdicts["auto+fallback"] != nil)
         }
@@ -110,12 +110,12 @@ import RunStore
         try db.upsert(prompt: StoredPrompt(template: "qwen-math", body: "{question}", stop: [], extraction: "boxed"))
         let id = try db.insert(sample: StoredSample(questionID: "q1", template: "qwen-math", temperature: 0.6, topP: 1, sampleIndex: 0,
                                                     seed: 1, prompt: "p", response: "\\boxed{4}", promptTokens: 1, completionTokens: 1,
-                                                    finishReason: "stop", latency: 0, model: "m"))
+                                                    finishReason: .stop, latency: 0, model: "m"))
         let grader = SampleGrader(settings: GraderSettings())
         let first = try grader.grade(try db.samples(), database: db)
         #expect(first.map(\.grade.status) == [.correct])
         // A stored verdict is what later analyses read (here a hand-edited one, to show it is not re-graded).
-        try db.put(verdict: StoredVerdict(sampleID: id, grader: first[0].grader, extracted: "5", status: "incorrect"))
+        try db.put(verdict: StoredVerdict(sampleID: id, grader: first[0].grader, extracted: "5", status: .incorrect))
         #expect(try grader.grade(try db.samples(), database: db).map(\.grade) == [.init(extracted: "5", status: .incorrect)])
         // Another grader grades it afresh and stores its own verdict beside.
         let paper = try SampleGrader(settings: GraderSettings(paperParity: true)).grade(try db.samples(), database: db)

@@ -28,7 +28,7 @@ struct ReadinessAuditTests {
             for (i, r) in rs.enumerated() {
                 _ = try db.insert(sample: StoredSample(questionID: q, template: "qwen-math", temperature: 0.6, topP: 1, sampleIndex: i,
                                                        seed: UInt64(i), prompt: q, response: r, promptTokens: 5, completionTokens: 8,
-                                                       finishReason: "stop", latency: 0, model: "hand"))
+                                                       finishReason: .stop, latency: 0, model: "hand"))
             }
         }
         return (db, dir)
@@ -77,7 +77,7 @@ struct ReadinessAuditTests {
         // The tuned run gets q3 right once (4 of 4 → 1 of 4 wrong answers replaced): it leads at k = 1.
         _ = try tuned.insert(sample: StoredSample(questionID: "q3", template: "qwen-math", temperature: 0.6, topP: 1, sampleIndex: 4,
                                                   seed: 4, prompt: "q3", response: "\\boxed{10}", promptTokens: 5,
-                                                  completionTokens: 8, finishReason: "stop", latency: 0, model: "hand"))
+                                                  completionTokens: 8, finishReason: .stop, latency: 0, model: "hand"))
         let job = Readiness(bootstrapResamples: 50)
         let same = try job.crossover(base: db, tuned: db, template: "qwen-math", temperature: 0.6)
         #expect(!same.tunedLeadsAtOne && same.questions == 3)

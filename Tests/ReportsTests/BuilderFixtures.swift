@@ -5,6 +5,7 @@ import Foundation
 @testable import Analyses
 @testable import Reports
 import RunStore
+import Inference
 
 enum BuilderFixtures {
     /// A fresh store in its own temp folder (remove it with `remove`).
@@ -32,7 +33,7 @@ enum BuilderFixtures {
         ConfidenceInterval(estimate: e, lower: lo, upper: hi, level: 0.95, method: method)
     }
 
-    static func sample(_ q: String, _ i: Int, t: Double = 0.6, response: String, finish: String = "stop", model: String = "SmolLM2-135M") -> StoredSample {
+    static func sample(_ q: String, _ i: Int, t: Double = 0.6, response: String, finish: FinishReason = .stop, model: String = "SmolLM2-135M") -> StoredSample {
         StoredSample(questionID: q, template: "qwen-math", temperature: t, topP: 1, sampleIndex: i, seed: UInt64(i), prompt: "Q: \(q)?",
                      response: response, promptTokens: 5, completionTokens: 10 + i, finishReason: finish, latency: 0.1, model: model)
     }
@@ -43,13 +44,13 @@ enum BuilderFixtures {
     /// Fills a store; `hostile` goes into a stored response and a disagreement.
     static func fill(_ db: RunDatabase, model: String = "SmolLM2-135M", hostile: String = "<script>alert(1)</script>" + String(repeating: " long", count: 120) + Fixtures.hostile, training: Bool = true) throws {
         let samples = [sample("q1", 0, response: "\\boxed{4}", model: model), sample("q1", 1, response: "Wait, let me recheck. \\boxed{5}", model: model),
-                       sample("q2", 0, response: hostile, model: model), sample("q3", 0, response: "and so on", finish: "length", model: model)]
+                       sample("q2", 0, response: hostile, model: model), sample("q3", 0, response: "and so on", finish: .length, model: model)]
         var ids: [Int64] = []
         for s in samples { ids.append(try db.insert(sample: s)) }
-        try db.put(verdicts: [StoredVerdict(sampleID: ids[0], grader: "auto+fallback", extracted: "4", status: "correct"),
-                              StoredVerdict(sampleID: ids[1], grader: "auto+fallback", extracted: "5", status: "incorrect"),
-                              StoredVerdict(sampleID: ids[2], grader: "auto+fallback", extracted: nil, status: "no-answer"),
-                              StoredVerdict(sampleID: ids[3], grader: "auto+fallback", extracted: nil, status: "no-answer")])
+        try db.put(verdicts: [StoredVerdict(sampleID: ids[0], grader: "auto+fallback", extracted: "4", status: .correct),
+                              StoredVerdict(sampleID: ids[1], grader: "auto+fallback", extracted: "5", status: .incorrect),
+                              StoredVerdict(sampleID: ids[2], grader: "auto+fallback", extracted: nil, status: .noAnswer),
+                              StoredVerdict(sampleID: ids[3], grader: "auto+fallback", extracted: nil, status: .noAnswer)])
         let ctx = try context(model: model)
         let excerpt = ResponseExcerpt(samples[2])
         try AnswerabilityResult(context: ctx, method: "heuristic", templates: [

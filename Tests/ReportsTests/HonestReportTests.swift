@@ -79,8 +79,8 @@ import RunStore
         try db.upsert(questions: ["q1", "q2", "q3", "q4"].map { StoredQuestion(id: $0, problem: "What is \($0)?", golds: ["4"], source: "builtin") })
         let empty = try db.insert(sample: BuilderFixtures.sample("q4", 0, response: ""))
         let other = try db.insert(sample: BuilderFixtures.sample("q4", 1, response: "Wait, I am not sure."))
-        try db.put(verdicts: [StoredVerdict(sampleID: empty, grader: "auto+fallback", extracted: nil, status: "no-answer"),
-                              StoredVerdict(sampleID: other, grader: "auto+fallback", extracted: nil, status: "no-answer")])
+        try db.put(verdicts: [StoredVerdict(sampleID: empty, grader: "auto+fallback", extracted: nil, status: .noAnswer),
+                              StoredVerdict(sampleID: other, grader: "auto+fallback", extracted: nil, status: .noAnswer)])
         return db
     }
 

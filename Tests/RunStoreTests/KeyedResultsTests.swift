@@ -37,14 +37,14 @@ import Testing
     @Test func exportCarriesVerdictsAndLabels() throws {
         let db = try RunDatabase(url: tempRunURL())
         let id = try db.insert(sample: sample("q1"))
-        try db.put(verdict: StoredVerdict(sampleID: id, grader: "auto+fallback", extracted: "4", status: "correct"))
+        try db.put(verdict: StoredVerdict(sampleID: id, grader: "auto+fallback", extracted: "4", status: .correct))
         try db.put(labels: [StoredLabel(sampleID: id, kind: "answerability", method: "heuristic", verdict: "continues", rule: "newTurn"),
                             StoredLabel(sampleID: id, kind: "answerability", method: "judge:j", verdict: nil, rule: "first standalone 0/1",
                                         reply: "maybe", value: nil)])
         var lines: [String] = []
         try db.exportJSONL { lines.append($0) }
         let row = try JSONDecoder().decode(ExportedSample.self, from: Data(try #require(lines.first).utf8))
-        #expect(row.verdicts["auto+fallback"] == .init(extracted: "4", status: "correct"))
+        #expect(row.verdicts["auto+fallback"] == .init(extracted: "4", status: .correct))
         #expect(row.labels["answerability"]?["heuristic"]?.verdict == "continues")
         #expect(row.labels["answerability"]?["heuristic"]?.rule == "newTurn")
         #expect(row.labels["answerability"]?["judge:j"]?.reply == "maybe")
@@ -76,7 +76,7 @@ import Testing
         try Self.writeVersion1Store(at: url)
         let db = try RunDatabase(url: url, create: false)
         #expect(try db.sampleCount() == 1)
-        #expect(try db.verdicts().first?.status == "correct")
+        #expect(try db.verdicts().first?.status == .correct)
         let results = try db.results(analysis: "exploration")
         #expect(results.map(\.key) == [ResultKey(analysis: "exploration", template: "r1", temperature: 0.6, grader: "auto+fallback",
                                                  judge: "none (graded against gold answers)")])

@@ -14,7 +14,7 @@ func tempRunURL() -> URL {
 func sample(_ q: String, _ template: String = "r1", t: Double = 0.6, i: Int = 0, tokens: Int = 10) -> StoredSample {
     StoredSample(questionID: q, template: template, temperature: t, topP: 1, sampleIndex: i, seed: UInt64.max - UInt64(i),
                  prompt: "P \(q)", response: "R \(q) \(i)", promptTokens: 5, completionTokens: tokens,
-                 finishReason: "stop", latency: 0.25, model: "m", created: Date(timeIntervalSince1970: 1_700_000_000))
+                 finishReason: .stop, latency: 0.25, model: "m", created: Date(timeIntervalSince1970: 1_700_000_000))
 }
 
 @Suite struct RunDatabaseTests {
@@ -59,10 +59,10 @@ func sample(_ q: String, _ template: String = "r1", t: Double = 0.6, i: Int = 0,
     @Test func verdictsJudgmentsMetrics() throws {
         let db = try RunDatabase(url: tempRunURL())
         let id = try db.insert(sample: sample("q1"))
-        try db.put(verdict: StoredVerdict(sampleID: id, grader: "math", extracted: "3", status: "incorrect"))
-        try db.put(verdict: StoredVerdict(sampleID: id, grader: "math", extracted: "4", status: "correct"))
-        try db.put(verdict: StoredVerdict(sampleID: id, grader: "strict", extracted: nil, status: "no-answer"))
-        #expect(try db.verdicts(grader: "math") == [StoredVerdict(sampleID: id, grader: "math", extracted: "4", status: "correct")])
+        try db.put(verdict: StoredVerdict(sampleID: id, grader: "math", extracted: "3", status: .incorrect))
+        try db.put(verdict: StoredVerdict(sampleID: id, grader: "math", extracted: "4", status: .correct))
+        try db.put(verdict: StoredVerdict(sampleID: id, grader: "strict", extracted: nil, status: .noAnswer))
+        #expect(try db.verdicts(grader: "math") == [StoredVerdict(sampleID: id, grader: "math", extracted: "4", status: .correct)])
         #expect(try db.verdicts().count == 2)
 
         let key = RunDatabase.judgmentKey(model: "judge", prompt: "is it?")
@@ -136,6 +136,29 @@ func sample(_ q: String, _ template: String = "r1", t: Double = 0.6, i: Int = 0,
             try RunDatabase(url: url)
         }
         #expect(try Data(contentsOf: url) == before)
+    }
+
+    /// Finish reasons and grader statuses are read back as their types; a value this version does not
+    /// know (a newer writer, a hand edit) is a `badStoredValue` naming the table and row, never a silent string.
+    @Test(arguments: [("samples", "UPDATE samples SET finish_reason = 'eos'"),
+                      ("verdicts", "UPDATE verdicts SET status = 'maybe'")])
+    func unknownStoredEnumValueIsNamed(table: String, sql: String) throws {
+        let url = tempRunURL()
+        let db = try RunDatabase(url: url)
+        let id = try db.insert(sample: sample("q1"))
+        try db.put(verdict: StoredVerdict(sampleID: id, grader: "math", extracted: "4", status: .correct))
+        #expect(try db.samples().first?.finishReason == .stop)
+        #expect(try db.verdicts().first?.status == .correct)
+        let queue = try DatabaseQueue(path: url.path)
+        try queue.write { try $0.execute(sql: sql) }
+        try queue.close()
+        do {
+            if table == "samples" { _ = try db.samples() } else { _ = try db.verdicts() }
+            Issue.record("an unknown \(table) value was accepted")
+        } catch let RunStoreError.badStoredValue(path, t, key, reason) {
+            #expect(path == url.path && t == table && key.contains("1"))
+            #expect(reason.contains(table == "samples" ? "'eos'" : "'maybe'"))
+        }
     }
 
     @Test func foreignSQLiteIsRefused() throws {

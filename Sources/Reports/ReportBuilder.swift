@@ -67,8 +67,7 @@ public enum ReportBuilder {
             sections.append(TrainingSections.section(curves: curves, model: models.first,
                                                      objective: TrainingSections.objective(config: config)))
         }
-        let detector = reflection.map { KeywordDetector(keywords: $0.keywords, matching: KeywordMatching(rawValue: $0.keywordMatching) ?? .wordBoundary) }
-        var browser = try SampleBrowser.section(database: database, keywords: detector, perCategory: samplesPerCategory)
+        var browser = try SampleBrowser.section(database: database, perCategory: samplesPerCategory)
         for (n, r) in reflections.enumerated() {
             let id = "reflection-detectors" + (n > 0 ? "-\(n + 1)" : "")
             if let i = sections.firstIndex(where: { $0.id == id }) {

@@ -1,7 +1,7 @@
 // The sample browser: a few stored responses per category, shown verbatim so a reader can check
 // what the numbers mean (the paper's appendix examples do the same). Categories come from the
-// stored grader verdicts and the finish reason; the self-reflection keyword is found by the
-// Analyses keyword detector on the stored response. Each response is shown under one category at
+// stored grader verdicts and the finish reason; the self-reflection keywords are the ones the
+// reflection analysis stored per sample (its `keywords:<matching>` label), never detected again here. Each response is shown under one category at
 // most, with the gold beside the extracted answer and the grader that judged it; every category
 // counts all the run's responses in it, not only the examples. Responses are untrusted text and
 // are escaped by the renderer.
@@ -18,8 +18,13 @@ public enum SampleBrowser {
 
     /// Up to `perCategory` responses (one per question where possible) for each of: correct,
     /// incorrect, no answer, truncated without an answer, not graded yet, and self-reflection keyword found.
-    public static func section(database: RunDatabase, keywords: KeywordDetector?, perCategory: Int = 3) throws -> ReportSection {
+    public static func section(database: RunDatabase, perCategory: Int = 3) throws -> ReportSection {
         let samples = try database.samples().sorted { $0.key < $1.key }
+        // The keyword detector's stored label per sample: the keywords it found (empty: it ran, found none).
+        var keywordsFound: [Int64: [String]] = [:]
+        for l in try database.labels(kind: "reflection") where l.method.hasPrefix("keywords:") && l.verdict == "reflects" {
+            keywordsFound[l.sampleID] = (l.rule ?? "").split(separator: ",").map(String.init)
+        }
         var status: [Int64: StoredVerdict] = [:]
         // One verdict per sample: the default grader ("auto…") before paper-parity ones, then by name.
         for v in try database.verdicts().sorted(by: { ($0.grader.hasPrefix("paper") ? 1 : 0, $0.grader) < ($1.grader.hasPrefix("paper") ? 1 : 0, $1.grader) })
@@ -40,7 +45,7 @@ public enum SampleBrowser {
         for s in samples {
             let c = outcome(s)
             byCategory[c, default: []].append(s); totals[c, default: 0] += 1
-            if keywords?.detects(s.response) ?? false { byCategory[keywordCategory, default: []].append(s); totals[keywordCategory, default: 0] += 1 }
+            if let id = s.id, keywordsFound[id] != nil { byCategory[keywordCategory, default: []].append(s); totals[keywordCategory, default: 0] += 1 }
         }
 
         var shown = Set<SampleKey>(), picked: [ReportSample] = []
@@ -54,7 +59,7 @@ public enum SampleBrowser {
             for s in chosen { shown.insert(s.key) }
             picked += chosen.map { s in
                 ReportSample(category: category, questionID: s.questionID,
-                             labels: labels(s, verdict: s.id.flatMap { status[$0] }, golds: golds[s.questionID], keywords: keywords),
+                             labels: labels(s, verdict: s.id.flatMap { status[$0] }, golds: golds[s.questionID], keywords: s.id.flatMap { keywordsFound[$0] }),
                              prompt: s.prompt, response: s.response)
             }
         }
@@ -62,13 +67,13 @@ public enum SampleBrowser {
             id: "samples", title: "Sample browser",
             caption: ReportCaption(
                 measures: "Example responses, verbatim, for each outcome: correct, incorrect, no answer, truncated without an answer, not graded, and with a self-reflection keyword.",
-                method: "Up to \(perCategory) per category, one per question where possible, in question order; each response is shown once, under its outcome first (a response with a keyword is counted in both). The verdict is the stored grader's, named with each response.",
+                method: "Up to \(perCategory) per category, one per question where possible, in question order; each response is shown once, under its outcome first (a response with a keyword is counted in both). Keywords are those the reflection analysis stored for the response; responses it did not analyse are in no keyword category. The verdict is the stored grader's, named with each response.",
                 provenance: [ReportFact("samples in store", "\(samples.count)")]),
             samples: picked, sampleTotals: totals)
     }
 
     /// The labels of one response: settings, then the grader, its extracted answer and the gold side by side.
-    static func labels(_ s: StoredSample, verdict: StoredVerdict?, golds: [String]?, keywords: KeywordDetector?) -> [ReportFact] {
+    static func labels(_ s: StoredSample, verdict: StoredVerdict?, golds: [String]?, keywords: [String]?) -> [ReportFact] {
         var labels = [ReportFact("model", s.model), ReportFact("template", s.template),
                       ReportFact("temperature", String(format: "%g", s.temperature)), ReportFact("sample", "\(s.sampleIndex)"),
                       ReportFact("tokens", "\(s.completionTokens)"), ReportFact("finish", s.finishReason.rawValue)]
@@ -80,10 +85,7 @@ public enum SampleBrowser {
             labels.append(ReportFact("grader", "not graded"))
         }
         labels.append(ReportFact("gold", golds.map { $0.isEmpty ? "none stored" : $0.joined(separator: " or ") } ?? "question not stored"))
-        if let keywords {
-            let found = keywords.counts(in: s.response).keys.sorted()
-            if !found.isEmpty { labels.append(ReportFact("keywords", found.joined(separator: ", "))) }
-        }
+        if let keywords, !keywords.isEmpty { labels.append(ReportFact("keywords", keywords.joined(separator: ", "))) }
         return labels
     }
 }

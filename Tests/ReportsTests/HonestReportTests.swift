@@ -81,13 +81,19 @@ import RunStore
         let other = try db.insert(sample: BuilderFixtures.sample("q4", 1, response: "Wait, I am not sure."))
         try db.put(verdicts: [StoredVerdict(sampleID: empty, grader: "auto+fallback", extracted: nil, status: .noAnswer),
                               StoredVerdict(sampleID: other, grader: "auto+fallback", extracted: nil, status: .noAnswer)])
+        // The reflection analysis' stored keyword labels (the browser reads these, never re-detects):
+        // q1#1 "Wait, let me recheck." and q4#1 "Wait, I am not sure." fired; q1#0 was analysed and found none.
+        let byKey = Dictionary(try db.samples().map { ("\($0.questionID)#\($0.sampleIndex)", $0.id ?? 0) }, uniquingKeysWith: { a, _ in a })
+        try db.put(labels: [StoredLabel(sampleID: try #require(byKey["q1#1"]), kind: "reflection", method: "keywords:wordBoundary", verdict: "reflects", rule: "recheck,wait"),
+                            StoredLabel(sampleID: other, kind: "reflection", method: "keywords:wordBoundary", verdict: "reflects", rule: "wait"),
+                            StoredLabel(sampleID: try #require(byKey["q1#0"]), kind: "reflection", method: "keywords:wordBoundary", verdict: "none", rule: "")])
         return db
     }
 
     @Test func sampleBrowserShowsGoldGraderAndEachResponseOnce() throws {
         let db = try Self.browserStore()
         defer { BuilderFixtures.remove(db) }
-        let section = try SampleBrowser.section(database: db, keywords: KeywordDetector(keywords: ["wait", "recheck"]), perCategory: 5)
+        let section = try SampleBrowser.section(database: db, perCategory: 5)
         let keys = section.samples.map { s in s.questionID + "/" + (s.labels.first { $0.key == "sample" }?.value ?? "") }
         #expect(keys.count == Set(keys).count, "a response listed twice: \(keys)")
         #expect(keys.count == 6)

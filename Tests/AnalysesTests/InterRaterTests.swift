@@ -142,6 +142,11 @@ struct HeuristicAgainstEachLabellerTests {
             let f = InterRater.format
             print("heuristic vs first: accuracy \(f(a1)) κ \(f(k1)) \(withFirst)")
             print("heuristic vs second: accuracy \(f(a2)) κ \(f(k2)) \(withSecond)")
+            for (name, reflects) in [("first", { (r: LabelledResponse) in r.label.reflects }),
+                                     ("second", { (r: LabelledResponse) in second[r.label.key]!.reflects })] {
+                let m = ConfusionMatrix(pairs: set.map { (first: LabelledSet.keywordReflects($0), second: reflects($0)) })
+                print("keyword vs \(name) category 2: accuracy \(f(m.accuracy)) κ \(f(m.cohensKappa)) \(m)")
+            }
             for r in set where LabelledSet.heuristicAnswers(r) != second[r.label.key]!.answers {
                 print("HEUR-VS-SECOND \(r.label.key) second=\(second[r.label.key]!.answerability)/\(second[r.label.key]!.kind) first=\(r.label.answerability)")
             }

@@ -67,6 +67,7 @@ public enum ReportBuilder {
             sections.append(TrainingSections.section(curves: curves, model: models.first,
                                                      objective: TrainingSections.objective(config: config)))
         }
+        if let rollouts = try RolloutBrowser.section(database: database) { sections.append(rollouts) }
         var browser = try SampleBrowser.section(database: database, perCategory: samplesPerCategory)
         for (n, r) in reflections.enumerated() {
             let id = "reflection-detectors" + (n > 0 ? "-\(n + 1)" : "")

@@ -32,6 +32,15 @@ extension RunDatabase {
                 CREATE TABLE IF NOT EXISTS question_hashes (question_id TEXT PRIMARY KEY NOT NULL, hash TEXT NOT NULL)
                 """)
         }
+        // Additive (no version bump): every RL rollout's text and reward (RunDatabase+Rollouts.swift).
+        m.registerMigration("rollouts") { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS rollouts (step INTEGER NOT NULL, grp INTEGER NOT NULL, idx INTEGER NOT NULL,
+                    question_id TEXT NOT NULL, prompt TEXT NOT NULL, response TEXT NOT NULL, reward REAL NOT NULL,
+                    status TEXT NOT NULL, completion_tokens INTEGER NOT NULL, truncated INTEGER NOT NULL,
+                    PRIMARY KEY (step, grp, idx))
+                """)
+        }
         return m
     }
 

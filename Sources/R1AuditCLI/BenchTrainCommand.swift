@@ -58,7 +58,7 @@ struct BenchTrainCommand: AsyncParsableCommand {
         setBLASThreads(threads)
         // The ceiling is measured on the same threads right before the run unless given.
         let peak = try peakGflops ?? SgemmBenchmark.peak(SgemmBenchmark.run(repeats: 2))
-        let (policy, _) = try PolicyModel.load(path: model)
+        let policy = try PolicyModel.load(path: model)
         let r = try LearnerBenchmark.run(model: policy, batch: batch, sequenceLength: seq, steps: steps, warmup: warmup,
                                            gradientCheckpointing: gradientCheckpointing)
         let estimate = r.cpuSecondsPerStep > 0 ? Double(batch * seq) / (r.cpuSecondsPerStep / Double(threads)) : 0

@@ -1,6 +1,8 @@
 // Activation memory for one batch shape, planned up front (llm.c `ActivationTensors` with
 // `act_sizes`): every buffer the backward reads is allocated once and reused while the shape fits.
 
+import Models
+
 /// The activations of one transformer layer, each (rows, features) row-major.
 struct LayerActivations {
     var rinv1, xn1, q, k, v, probs, attnOut, xMid, rinv2, xn2, gate, up, h: UnsafeMutablePointer<Float>
@@ -47,7 +49,7 @@ public final class DecoderWorkspace {
     public var allocatedFloats: Int { owned.reduce(0) { $0 + $1.1 } }
 
     /// Lays out `batch` as packed rows and (re)allocates buffers if the shape grew.
-    func plan(_ batch: [ScoredSequence], configuration cfg: PolicyConfiguration) throws {
+    func plan(_ batch: [ScoredSequence], configuration cfg: DecoderConfiguration) throws {
         guard !batch.isEmpty else { throw TrainingError.invalidBatch("empty batch") }
         var toks: [Int] = [], pos: [Int] = [], segs: [Segment] = [], tRows: [Int] = [], tgt: [Int] = []
         var probTotal = 0, maxLength = 0
@@ -69,7 +71,7 @@ public final class DecoderWorkspace {
             for t in s.scoredFrom..<l { tRows.append(off + t - 1); tgt.append(s.tokens[t]) }
         }
         longest = maxLength; tokens = toks; positions = pos; segments = segs; targetRows = tRows; targets = tgt; rows = toks.count
-        let inv = try cfg.ropeFrequencies()
+        let inv = try cfg.ropeFrequencies().inverseFrequencies
         if rope.inverseFrequencies != inv || rope.positions < maxLength {
             rope = RotaryTable(inverseFrequencies: inv, positions: max(maxLength, 1))
         }
@@ -79,7 +81,7 @@ public final class DecoderWorkspace {
         allocate(need, cfg)
     }
 
-    private func allocate(_ need: (rows: Int, probs: Int, targets: Int, longest: Int), _ cfg: PolicyConfiguration) {
+    private func allocate(_ need: (rows: Int, probs: Int, targets: Int, longest: Int), _ cfg: DecoderConfiguration) {
         for (p, _) in owned { p.deallocate() }
         owned = []
         func buf(_ count: Int) -> UnsafeMutablePointer<Float> {

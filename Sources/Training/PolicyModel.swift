@@ -4,6 +4,7 @@
 
 import Foundation
 import Inference
+import Models
 import Tensors
 
 /// One sequence to score: `tokens[scoredFrom...]` are the tokens whose log-probs are computed.
@@ -26,8 +27,8 @@ public struct ScoredOutput: Sendable {
 
 /// The decoder's configuration and parameters (HF names, flat fp32 storage).
 public struct PolicyModel: Sendable {
-    /// Sizes, as in config.json.
-    public let configuration: PolicyConfiguration
+    /// The engine's configuration (config.json or GGUF keys), unchanged: rollouts and learner share it.
+    public let configuration: DecoderConfiguration
     /// The parameters θ.
     public var parameters: ParameterSet
     let layers: [LayerOffsets]
@@ -38,15 +39,15 @@ public struct PolicyModel: Sendable {
     }
 
     /// Wraps HF-named tensors (e.g. from `Models.loadFloatWeights`) for training.
-    public init(configuration: PolicyConfiguration, tensors: [String: Tensor]) throws {
-        try configuration.validate()
+    public init(configuration: DecoderConfiguration, tensors: [String: Tensor]) throws {
+        try configuration.validateTrainable()
         try self.init(configuration: configuration,
                       parameters: ParameterSet(layout: configuration.parameterShapes, tensors: tensors))
     }
 
     /// Wraps a parameter set already laid out for `configuration`.
-    public init(configuration: PolicyConfiguration, parameters: ParameterSet) throws {
-        try configuration.validate()
+    public init(configuration: DecoderConfiguration, parameters: ParameterSet) throws {
+        try configuration.validateTrainable()
         guard parameters.slots.map(\.name) == configuration.parameterShapes.map(\.name) else {
             throw TrainingError.unsupportedConfiguration("parameter layout does not match the configuration")
         }
@@ -67,8 +68,16 @@ public struct PolicyModel: Sendable {
         head = configuration.tieWordEmbeddings ? embed : p.offset("lm_head.weight")
     }
 
+    /// Loads a GGUF file or HF folder (via `Models.loadFloatWeights`, as the engine does) as a trainable fp32 model.
+    public static func load(path: String) throws -> PolicyModel {
+        var (configuration, weights) = try loadFloatWeights(path: path)
+        // A tied checkpoint may still carry lm_head.weight (some GGUF exports); the trainer keeps one copy.
+        if configuration.tieWordEmbeddings { weights.removeValue(forKey: "lm_head.weight") }
+        return try PolicyModel(configuration: configuration, tensors: weights)
+    }
+
     /// A seeded random decoder (normal(0, 0.02) weights, unit norms), for tests and benchmarks.
-    public static func random(configuration: PolicyConfiguration, seed: UInt64, scale: Float = 0.02) throws -> PolicyModel {
+    public static func random(configuration: DecoderConfiguration, seed: UInt64, scale: Float = 0.02) throws -> PolicyModel {
         var p = ParameterSet(layout: configuration.parameterShapes)
         var rng = SeededNormal(seed: seed)
         for s in p.slots {

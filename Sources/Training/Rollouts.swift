@@ -6,6 +6,7 @@
 
 import Foundation
 import Inference
+import Models
 import Tensors
 
 /// One training prompt: text for text backends, token ids for token-level samplers, and gold answers.
@@ -63,8 +64,9 @@ extension RolloutSampler {
 
 /// Samples from an inference backend built from the current weights (the local engine in the CLI).
 public struct BackendRolloutSampler: RolloutSampler {
-    /// Builds a backend over HF-named fp32 weights; called once per step, after each update.
-    public typealias BackendFactory = @Sendable (PolicyConfiguration, [String: Tensor]) async throws -> any Backend
+    /// Builds a backend over HF-named fp32 weights and the policy's (engine) configuration; called once
+    /// per step, after each update. The composition root (the CLI) supplies it, e.g. the local engine.
+    public typealias BackendFactory = @Sendable (DecoderConfiguration, [String: Tensor]) async throws -> any Backend
     let makeBackend: BackendFactory
 
     /// A sampler over `makeBackend`.
@@ -113,8 +115,8 @@ public struct BackendRolloutSampler: RolloutSampler {
     }
 }
 
-/// Token-level sampling straight from the training decoder (temperature, seeded). Stops at
-/// `configuration.eosTokenID`; the text is the ids joined by spaces (token-level tasks grade ids).
+/// Token-level sampling straight from the training decoder (temperature, seeded). Stops at any of
+/// `configuration.eosTokenIDs`; the text is the ids joined by spaces (token-level tasks grade ids).
 public struct PolicySampler: RolloutSampler {
     /// A sampler; prompts must carry `tokens`.
     public init() {}
@@ -137,7 +139,7 @@ public struct PolicySampler: RolloutSampler {
                 for (k, i) in live.enumerated() {
                     let tok = Self.draw(probs[k], temperature: parameters.temperature, rng: &rngs[i])
                     seqs[i].append(tok)
-                    if tok == model.configuration.eosTokenID { done[i] = true }
+                    if model.configuration.eosTokenIDs.contains(tok) { done[i] = true }
                 }
             }
             out.append(seqs.indices.map { i in

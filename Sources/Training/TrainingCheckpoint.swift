@@ -5,6 +5,7 @@
 
 import Foundation
 import Checkpoints
+import Models
 import Tensors
 
 /// The loop state saved beside the weights.
@@ -68,14 +69,21 @@ public struct CheckpointStore: Sendable {
         }
     }
 
-    /// config.json for the checkpoint: the base config (dtype float32) or one built from the configuration.
-    func configJSON(_ cfg: PolicyConfiguration) throws -> Data {
+    /// config.json for the checkpoint: the base config (dtype float32) or one built from the configuration,
+    /// in the format checkpoints have always had (HF key names; `eos_token_id` a single id, absent when
+    /// there is none), which `DecoderConfiguration(configJSON:)` and transformers read.
+    func configJSON(_ cfg: DecoderConfiguration) throws -> Data {
         var dict: [String: Any]
         if let base = baseConfigJSON, let d = try? JSONSerialization.jsonObject(with: base) as? [String: Any] {
             dict = d
         } else {
             let enc = try JSONEncoder().encode(cfg)
             dict = (try JSONSerialization.jsonObject(with: enc) as? [String: Any]) ?? [:]
+            switch cfg.eosTokenIDs.count {
+            case 0: dict.removeValue(forKey: "eos_token_id")
+            case 1: dict["eos_token_id"] = cfg.eosTokenIDs[0]
+            default: break
+            }
             dict["architectures"] = [cfg.modelType == "qwen2" ? "Qwen2ForCausalLM" : "LlamaForCausalLM"]
             dict["hidden_act"] = "silu"
         }

@@ -78,10 +78,10 @@ public enum TrainingSession {
         let train = try setup.questions.map(render) ?? prompts(setup.dataset, setup.limit)
         let eval = try setup.evalQuestions.map { render(Array($0.prefix(setup.evalLimit))) }
             ?? setup.evalDataset.map { try prompts($0, setup.evalLimit) } ?? []
-        let (policy, decoder) = try PolicyModel.load(path: setup.model)
+        let policy = try PolicyModel.load(path: setup.model)
         let tokenizer = try TokenizerLoader.load(path: URL(fileURLWithPath: setup.model))
         let threads = setup.threads
-        let sampler = BackendRolloutSampler { _, weights in
+        let sampler = BackendRolloutSampler { decoder, weights in
             try LocalBackend(configuration: decoder, weights: weights, tokenizer: tokenizer, threads: threads, modelName: "policy")
         }
         // The paper's reward (the template's own format only) unless the plain-text fallback is asked for;

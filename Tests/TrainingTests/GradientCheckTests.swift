@@ -3,16 +3,17 @@
 // unit direction d on that tensor alone, on tiny llama (tied) and qwen2 (untied, q/k/v bias) decoders.
 
 import Foundation
+import Models
 import Testing
 @testable import Training
 
 enum TinyDecoders {
-    static let llama = PolicyConfiguration(modelType: "llama", vocabSize: 23, hiddenSize: 16, intermediateSize: 24,
-                                           numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2,
-                                           tieWordEmbeddings: true)
-    static let qwen2 = PolicyConfiguration(modelType: "qwen2", vocabSize: 19, hiddenSize: 12, intermediateSize: 20,
-                                           numHiddenLayers: 2, numAttentionHeads: 3, numKeyValueHeads: 1,
-                                           ropeTheta: 1_000_000, rmsNormEps: 1e-6, tieWordEmbeddings: false)
+    static let llama = DecoderConfiguration(modelType: "llama", hiddenSize: 16, intermediateSize: 24,
+                                            numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2, vocabSize: 23,
+                                            tieWordEmbeddings: true)
+    static let qwen2 = DecoderConfiguration(modelType: "qwen2", hiddenSize: 12, intermediateSize: 20,
+                                            numHiddenLayers: 2, numAttentionHeads: 3, numKeyValueHeads: 1, vocabSize: 19,
+                                            rmsNormEps: 1e-6, ropeTheta: 1_000_000, tieWordEmbeddings: false)
     static func batch(vocab: Int) -> [ScoredSequence] {
         [ScoredSequence(tokens: [1, 5, 7, 2, 9, 3], scoredFrom: 2),
          ScoredSequence(tokens: [4, 8, 6], scoredFrom: 1),
@@ -34,7 +35,7 @@ enum TinyDecoders {
         return batch.map { s in (s.scoredFrom..<s.tokens.count).map { _ in Double(rng.next()) } }
     }
 
-    static func check(_ cfg: PolicyConfiguration) throws -> [(String, Double, Double)] {
+    static func check(_ cfg: DecoderConfiguration) throws -> [(String, Double, Double)] {
         var model = try PolicyModel.random(configuration: cfg, seed: 7, scale: 0.35)
         // Non-unit norm weights so their gradients are exercised away from 1.
         var rng = SeededNormal(seed: 3)

@@ -5,15 +5,16 @@
 
 import Foundation
 import Inference
+import Models
 import Testing
 @testable import Training
 
 @Suite struct GradientCheckpointingTests {
-    static let deep = PolicyConfiguration(modelType: "qwen2", vocabSize: 19, hiddenSize: 12, intermediateSize: 20,
-                                          numHiddenLayers: 4, numAttentionHeads: 3, numKeyValueHeads: 1,
-                                          ropeTheta: 1_000_000, rmsNormEps: 1e-6, tieWordEmbeddings: false)
+    static let deep = DecoderConfiguration(modelType: "qwen2", hiddenSize: 12, intermediateSize: 20,
+                                           numHiddenLayers: 4, numAttentionHeads: 3, numKeyValueHeads: 1, vocabSize: 19,
+                                           rmsNormEps: 1e-6, ropeTheta: 1_000_000, tieWordEmbeddings: false)
 
-    static func forwardBackward(_ cfg: PolicyConfiguration, checkpointing: Bool) throws -> (logProbs: [[Double]], grads: [Float], floats: Int) {
+    static func forwardBackward(_ cfg: DecoderConfiguration, checkpointing: Bool) throws -> (logProbs: [[Double]], grads: [Float], floats: Int) {
         let model = try PolicyModel.random(configuration: cfg, seed: 7, scale: 0.35)
         let batch = TinyDecoders.batch(vocab: cfg.vocabSize), coef = GradientCheckTests.coefficients(batch)
         let ws = DecoderWorkspace(gradientCheckpointing: checkpointing)

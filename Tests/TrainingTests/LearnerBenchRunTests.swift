@@ -3,6 +3,7 @@
 // and without gradient checkpointing. Gated on R1AUDIT_BENCH_TRAIN=BATCHxSEQ (never part of CI).
 
 import Foundation
+import Models
 import Testing
 @testable import Training
 
@@ -14,7 +15,7 @@ struct LearnerBenchRunTests {
         let shape = (ProcessInfo.processInfo.environment["R1AUDIT_BENCH_TRAIN"] ?? "8x256").split(separator: "x").compactMap { Int($0) }
         let steps = Int(ProcessInfo.processInfo.environment["R1AUDIT_BENCH_STEPS"] ?? "1") ?? 1
         setBLASThreads(2)
-        let (policy, _) = try PolicyModel.load(path: RealModels.smolLM2)
+        let policy = try PolicyModel.load(path: RealModels.smolLM2)
         let r = try LearnerBenchmark.run(model: policy, batch: shape.first ?? 8, sequenceLength: shape.last ?? 256, steps: steps,
                                          warmup: 1, gradientCheckpointing: gradientCheckpointing)
         let enc = JSONEncoder()

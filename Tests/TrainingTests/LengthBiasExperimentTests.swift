@@ -8,14 +8,15 @@
 
 import Foundation
 import Inference
+import Models
 import Testing
 @testable import Training
 
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["R1AUDIT_LENGTH_BIAS_STEPS"] != nil, "set R1AUDIT_LENGTH_BIAS_STEPS"))
 struct LengthBiasExperimentTests {
-    static let config = PolicyConfiguration(modelType: "llama", vocabSize: 24, hiddenSize: 24, intermediateSize: 48,
-                                            numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2,
-                                            tieWordEmbeddings: true, eosTokenID: 1)
+    static let config = DecoderConfiguration(modelType: "llama", hiddenSize: 24, intermediateSize: 48,
+                                             numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2, vocabSize: 24,
+                                             tieWordEmbeddings: true, eosTokenIDs: [1])
     static let budget = 16
     static let prompts = (0..<8).map { i in
         TrainingPrompt(id: "q\(i)", text: "", tokens: [2, 10 + i], golds: [String(3 + (i * 5) % 7)])

@@ -27,7 +27,7 @@ import TestSupport
                                             originalMaxPositionEmbeddings: 64)
         let (dir, tokens) = try Self.scaledFolder(scaling)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (policy, _) = try PolicyModel.load(path: dir.path)
+        let policy = try PolicyModel.load(path: dir.path)
         #expect(policy.configuration.ropeScaling?.type == type)
         let engine = try LocalBackend.load(path: dir.path, threads: 1, weightFormat: .fp32).scoreTokens(tokens).logprobs
         let mine = try policy.forward([ScoredSequence(tokens: tokens, scoredFrom: 1)], workspace: DecoderWorkspace()).logProbs[0]
@@ -43,15 +43,15 @@ import TestSupport
         #expect(zip(unscaled, engine).map { abs($0 - $1) }.max() ?? 0 > 3e-2)
         // The checkpoint's config.json carries the scaling in HF spelling.
         let json = try JSONEncoder().encode(policy.configuration)
-        let back = try JSONDecoder().decode(PolicyConfiguration.self, from: json)
+        let back = try JSONDecoder().decode(DecoderConfiguration.self, from: json)
         #expect(back == policy.configuration)
         #expect(String(decoding: json, as: UTF8.self).contains("\"rope_type\":\"\(type)\""))
     }
 
     @Test func unknownScalingIsRejected() throws {
         var cfg = TinyDecoders.llama
-        cfg.ropeScaling = RoPEScalingConfiguration(type: "yarn", factor: 4)
-        #expect(throws: TrainingError.self) { try cfg.validate() }
+        cfg.ropeScaling = RoPEScalingParameters(type: "yarn", factor: 4)
+        #expect(throws: TrainingError.self) { try cfg.validateTrainable() }
     }
 
     static let texts = [

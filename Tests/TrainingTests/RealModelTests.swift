@@ -18,7 +18,7 @@ enum RealModels {
 @Suite(.enabled(if: RealModels.hasSmolLM2, "needs scripts/fetch-models"))
 struct RealModelTests {
     @Test func trainerLogProbsMatchTheEngine() async throws {
-        let (policy, _) = try PolicyModel.load(path: RealModels.smolLM2)
+        let policy = try PolicyModel.load(path: RealModels.smolLM2)
         #expect(policy.configuration.numHiddenLayers == 30 && policy.configuration.tieWordEmbeddings)
         let backend = try LocalBackend.load(path: RealModels.smolLM2, threads: 2, weightFormat: .fp32)
         let c = try await backend.completeAll([CompletionRequest(

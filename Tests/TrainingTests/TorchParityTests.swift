@@ -3,6 +3,7 @@
 // written by scripts/goldens/training-goldens.py (transformers LlamaForCausalLM, fp32).
 
 import Foundation
+import Models
 import Testing
 import Tensors
 @testable import Training
@@ -27,9 +28,9 @@ struct TorchParityTests {
     @Test(arguments: ["grpo", "dr-grpo"])
     func lossAndGradientsMatchPyTorch(objective: String) throws {
         let g = try JSONDecoder().decode(TorchGolden.self, from: Data(contentsOf: TorchGolden.url))
-        let cfg = PolicyConfiguration(modelType: "llama", vocabSize: 23, hiddenSize: 16, intermediateSize: 24,
-                                      numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2,
-                                      ropeTheta: 10000, rmsNormEps: 1e-5, tieWordEmbeddings: true, maxPositionEmbeddings: 64)
+        let cfg = DecoderConfiguration(modelType: "llama", hiddenSize: 16, intermediateSize: 24,
+                                       numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2, vocabSize: 23,
+                                       rmsNormEps: 1e-5, ropeTheta: 10000, maxPositionEmbeddings: 64, tieWordEmbeddings: true)
         let tensors = try g.weights.mapValues { try Tensor(shape: $0.shape, storage: $0.values) }
         let model = try PolicyModel(configuration: cfg, tensors: tensors)
         guard let want = g.objectives[objective] else { Issue.record("no \(objective) in the golden"); return }

@@ -4,13 +4,14 @@
 
 import Foundation
 import Inference
+import Models
 import Testing
 @testable import Training
 
 @Suite struct TrainerTests {
-    static let config = PolicyConfiguration(modelType: "llama", vocabSize: 16, hiddenSize: 16, intermediateSize: 32,
-                                            numHiddenLayers: 1, numAttentionHeads: 2, numKeyValueHeads: 1,
-                                            tieWordEmbeddings: true, eosTokenID: 1)
+    static let config = DecoderConfiguration(modelType: "llama", hiddenSize: 16, intermediateSize: 32,
+                                             numHiddenLayers: 1, numAttentionHeads: 2, numKeyValueHeads: 1, vocabSize: 16,
+                                             tieWordEmbeddings: true, eosTokenIDs: [1])
     static let prompts = (0..<4).map { TrainingPrompt(id: "p\($0)", text: "", tokens: [2, 6 + $0], golds: ["5"]) }
     static let reward = ClosureReward { _, r in
         r.completionTokens.first == 5 ? RewardOutcome(reward: 1, status: .correct) : RewardOutcome(reward: 0, status: .incorrect)
@@ -57,7 +58,7 @@ import Testing
         for f in ["model.safetensors", "config.json", "optimizer.safetensors", "trainer_state.json"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(f).path), "\(f) missing")
         }
-        let cfg = try JSONDecoder().decode(PolicyConfiguration.self, from: Data(contentsOf: folder.appendingPathComponent("config.json")))
+        let cfg = try JSONDecoder().decode(DecoderConfiguration.self, from: Data(contentsOf: folder.appendingPathComponent("config.json")))
         #expect(cfg == Self.config)
     }
 

@@ -49,7 +49,6 @@ public final class LocalBackend: Backend, @unchecked Sendable {
         self.modelName = modelName
         self.maxBatchSize = max(1, maxBatchSize)
         self.rowBudget = max(1, rowBudget)
-        Gemm.setThreads(self.threads)
     }
 
     /// Loads a GGUF file or a Hugging Face folder (config.json, *.safetensors, tokenizer.json), holding the

@@ -111,7 +111,7 @@ public struct Gemma3: CausalDecoder {
 
     /// Runs the chunks as one batch: appends their keys/values to their caches and returns the logits
     /// of the requested rows, concatenated in chunk order ((rows, vocab) row-major).
-    /// `threads` is the worker count for attention (the GEMMs use OpenBLAS's own threads).
+    /// `threads` is the worker count for attention and the products (OpenBLAS itself stays single-threaded).
     public func forward(_ chunks: [ForwardChunk], threads: Int = 2) throws -> [Float] {
         let c = configuration, eps = Float(c.rmsNormEps)
         let h = c.hiddenSize, d = c.headDim, heads = c.numAttentionHeads, kvHeads = c.numKeyValueHeads
@@ -160,7 +160,7 @@ public struct Gemma3: CausalDecoder {
             rmsNorm(x, layer.inputNorm, rows: rows, width: h, eps: eps, into: normed)
             layer.qkv.withUnsafeBufferPointer { w in
                 Gemm.multiplyTransposed(m: rows, n: qkvWidth, k: h, a: normed, lda: h, b: w.baseAddress!, ldb: h,
-                                        c: qkv, ldc: qkvWidth)
+                                        c: qkv, ldc: qkvWidth, threads: threads)
             }
             let rope = layer.sliding ? localRoPE : globalRoPE, tableOffset = layer.sliding ? 2 * half : 0
             layer.qNorm.withUnsafeBufferPointer { qn in
@@ -186,7 +186,7 @@ public struct Gemma3: CausalDecoder {
                    qkv: qkv, qkvWidth: qkvWidth, out: attn, threads: threads)
             layer.output.withUnsafeBufferPointer { w in
                 Gemm.multiplyTransposed(m: rows, n: h, k: qDim, a: attn, lda: qDim, b: w.baseAddress!, ldb: qDim,
-                                        c: branch, ldc: h)
+                                        c: branch, ldc: h, threads: threads)
             }
             rmsNorm(branch, layer.postAttentionNorm, rows: rows, width: h, eps: eps, into: normed)
             for i in 0..<(rows * h) { x[i] += normed[i] }
@@ -195,12 +195,12 @@ public struct Gemma3: CausalDecoder {
             rmsNorm(x, layer.preFeedforwardNorm, rows: rows, width: h, eps: eps, into: normed)
             layer.gateUp.withUnsafeBufferPointer { w in
                 Gemm.multiplyTransposed(m: rows, n: 2 * inter, k: h, a: normed, lda: h, b: w.baseAddress!, ldb: h,
-                                        c: gateUp, ldc: 2 * inter)
+                                        c: gateUp, ldc: 2 * inter, threads: threads)
             }
             GeGLU.forward(gateUp: gateUp, ld: 2 * inter, rows: rows, width: inter, out: act, ldo: inter)
             layer.down.withUnsafeBufferPointer { w in
                 Gemm.multiplyTransposed(m: rows, n: h, k: inter, a: act, lda: inter, b: w.baseAddress!, ldb: inter,
-                                        c: branch, ldc: h)
+                                        c: branch, ldc: h, threads: threads)
             }
             rmsNorm(branch, layer.postFeedforwardNorm, rows: rows, width: h, eps: eps, into: normed)
             for i in 0..<(rows * h) { x[i] += normed[i] }
@@ -222,7 +222,7 @@ public struct Gemma3: CausalDecoder {
         (lmHead ?? embedding).withUnsafeBufferPointer { w in
             logits.withUnsafeMutableBufferPointer { out in
                 Gemm.multiplyTransposed(m: selected.count, n: c.vocabSize, k: h, a: normed, lda: h,
-                                        b: w.baseAddress!, ldb: h, c: out.baseAddress!, ldc: c.vocabSize)
+                                        b: w.baseAddress!, ldb: h, c: out.baseAddress!, ldc: c.vocabSize, threads: threads)
             }
         }
         // cap · tanh(logits / cap) (HF `final_logit_softcapping`, llama.cpp f_final_logit_softcapping);
@@ -278,11 +278,8 @@ public struct Gemma3: CausalDecoder {
             }
         }
         if threads > 1 && items.count > 1 {
-            // Small per-head products: run them single-threaded inside each worker.
-            let blasThreads = Gemm.threads
-            Gemm.setThreads(1)
+            // Small per-head products, single-threaded inside each worker (OpenBLAS always is: `Gemm`).
             Parallel.forChunks(items.count, threads: threads, work)
-            Gemm.setThreads(blasThreads)
         } else {
             work(0..<items.count)
         }

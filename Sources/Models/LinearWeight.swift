@@ -42,19 +42,19 @@ struct LinearWeight: Sendable {
     var byteCount: Int { q8?.byteCount ?? 4 * (fp32?.count ?? 0) }
 
     /// `y = x · Wᵀ + beta · y` for `m` rows of x (row stride `ldx`) into y (row stride `ldy`). The fp32
-    /// path uses OpenBLAS's own threads; the q8 path splits output columns over `threads` workers.
+    /// path and the q8 panels split output columns over `threads` workers (`Gemm`); the q8 kernel too.
     func apply(m: Int, x: UnsafePointer<Float>, ldx: Int, y: UnsafeMutablePointer<Float>, ldy: Int,
                beta: Float = 0, threads: Int) {
         if let q8 {
             if m >= Self.panelRows {
-                Q8Gemm.multiplyTransposedByPanels(m: m, a: x, lda: ldx, w: q8, c: y, ldc: ldy, beta: beta)
+                Q8Gemm.multiplyTransposedByPanels(m: m, a: x, lda: ldx, w: q8, c: y, ldc: ldy, beta: beta, threads: threads)
             } else {
                 Q8Gemm.multiplyTransposed(m: m, a: x, lda: ldx, w: q8, c: y, ldc: ldy, beta: beta, threads: threads)
             }
         } else if let fp32 {
             fp32.withUnsafeBufferPointer { w in
                 Gemm.multiplyTransposed(m: m, n: rows, k: cols, a: x, lda: ldx, b: w.baseAddress!, ldb: cols,
-                                        c: y, ldc: ldy, beta: beta)
+                                        c: y, ldc: ldy, beta: beta, threads: threads)
             }
         }
     }

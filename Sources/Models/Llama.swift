@@ -120,7 +120,7 @@ public struct Llama: Sendable {
 
     /// Runs the chunks as one batch: appends their keys/values to their caches and returns the logits
     /// of the requested rows, concatenated in chunk order ((rows, vocab) row-major).
-    /// `threads` is the worker count for attention (the GEMMs use OpenBLAS's own threads).
+    /// `threads` is the worker count for attention and the products (OpenBLAS itself stays single-threaded).
     public func forward(_ chunks: [ForwardChunk], threads: Int = 2) throws -> [Float] {
         let c = configuration
         let h = c.hiddenSize, d = c.headDim, heads = c.numAttentionHeads, kvHeads = c.numKeyValueHeads
@@ -220,14 +220,12 @@ public struct Llama: Sendable {
                         qkvWidth: Int, out: UnsafeMutablePointer<Float>, qDim: Int, group: Int, threads: Int) {
         let kvHeads = configuration.numKeyValueHeads, d = configuration.headDim
         var items: [(chunk: Int, head: Int, row0: Int, rows: Int)] = []
-        var usesBLAS = false
         for (ci, ch) in chunks.enumerated() {
             var blocks: [(row0: Int, rows: Int)] = []
             var r0 = 0
             while r0 < ch.tokens.count {
                 let n = min(Self.attentionRowBlock, ch.tokens.count - r0)
                 blocks.append((r0, n))
-                usesBLAS = usesBLAS || n > 1
                 r0 += n
             }
             // A prompt's later blocks see more positions (block b costs ~b + 1): taken first-last,
@@ -257,11 +255,8 @@ public struct Llama: Sendable {
             }
         }
         if threads > 1 && items.count > 1 {
-            // Prompt blocks call sgemm: run it single-threaded inside each worker.
-            let blasThreads = Gemm.threads
-            if usesBLAS { Gemm.setThreads(1) }
+            // Prompt blocks call sgemm, single-threaded inside each worker (OpenBLAS always is: `Gemm`).
             Parallel.forChunks(items.count, threads: threads, work)
-            if usesBLAS { Gemm.setThreads(blasThreads) }
         } else {
             work(0..<items.count)
         }

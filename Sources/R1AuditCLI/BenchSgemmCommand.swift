@@ -15,7 +15,7 @@ struct BenchSgemmCommand: AsyncParsableCommand {
         Example: r1audit bench sgemm --threads 2
         """)
 
-    @Option(help: "OpenBLAS threads.")
+    @Option(help: "Worker threads (each product split over them; OpenBLAS itself runs single-threaded).")
     var threads = 2
     @Option(help: "Timed repeats per shape (the fastest is kept).")
     var repeats = 3
@@ -32,8 +32,7 @@ struct BenchSgemmCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        Gemm.setThreads(threads)
-        let shapes = try SgemmBenchmark.run(repeats: repeats)
+        let shapes = try SgemmBenchmark.run(repeats: repeats, threads: threads)
         let report = Report(threads: threads, peakGFLOPS: SgemmBenchmark.peak(shapes), shapes: shapes)
         try output.emit(report) {
             let lines = shapes.map { s in

@@ -28,10 +28,12 @@ struct BenchTrainCommand: AsyncParsableCommand {
     var steps: Int = 2
     @Option(help: "Untimed warm-up steps.")
     var warmup: Int = 1
-    @Option(help: "OpenBLAS threads.")
+    @Option(help: "Worker threads for the products (OpenBLAS itself runs single-threaded).")
     var threads: Int = 2
     @Flag(help: "Recompute layer activations in backward instead of keeping them (less memory, ~1 more forward).")
     var gradientCheckpointing = false
+    @Option(help: "fp32, or bf16 (bf16 operands, fp32 accumulation; emulated on the fp32 sgemm where the CPU lacks avx512_bf16). Default: bf16 with avx512_bf16, else fp32.")
+    var precision: LearnerPrecision?
     @Option(help: "The sgemm peak to compare with, GFLOP/s (default: measured now, as `r1audit bench sgemm`).")
     var peakGflops: Double?
     @OptionGroup var output: OutputOptions
@@ -55,12 +57,12 @@ struct BenchTrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        setBLASThreads(threads)
         // The ceiling is measured on the same threads right before the run unless given.
-        let peak = try peakGflops ?? SgemmBenchmark.peak(SgemmBenchmark.run(repeats: 2))
+        let peak = try peakGflops ?? SgemmBenchmark.peak(SgemmBenchmark.run(repeats: 2, threads: threads))
         let policy = try PolicyModel.load(path: model)
+        let chosen = precision ?? .forThisCPU
         let r = try LearnerBenchmark.run(model: policy, batch: batch, sequenceLength: seq, steps: steps, warmup: warmup,
-                                           gradientCheckpointing: gradientCheckpointing)
+                                           gradientCheckpointing: gradientCheckpointing, threads: threads, precision: chosen)
         let estimate = r.cpuSecondsPerStep > 0 ? Double(batch * seq) / (r.cpuSecondsPerStep / Double(threads)) : 0
         let report = Report(model: URL(fileURLWithPath: model).lastPathComponent, threads: threads, result: r,
                             peakGFLOPS: peak, peakSource: peakGflops == nil ? "measured" : "given",
@@ -68,7 +70,7 @@ struct BenchTrainCommand: AsyncParsableCommand {
         try output.emit(report) {
             func f(_ x: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", x) }
             return """
-            train \(report.model)  batch \(batch) × seq \(seq), \(threads) threads, \(f(Double(r.parameters) / 1e6))M parameters
+            train \(report.model)  batch \(batch) × seq \(seq), \(threads) threads, \(f(Double(r.parameters) / 1e6))M parameters, \(chosen.rawValue)\(LearnerPrecision.describe(chosen, chosen: precision == nil))
               \(f(r.tokensPerSecond)) tokens/s  (\(f(r.secondsPerStep, 2)) s/step: forward \(f(r.forwardSeconds, 2)), backward \(f(r.backwardSeconds, 2)), AdamW \(f(r.optimizerSeconds, 2)))
               \(f(r.gflops)) GFLOP/s = \(f(report.peakFraction * 100, 0))% of the \(report.peakSource) \(f(peak, 0)) GFLOP/s sgemm peak; CPU \(f(r.cpuSecondsPerStep, 2)) s/step (≈ \(f(estimate, 0)) tokens/s unloaded)
               activations \(f(r.activationMiB, 0)) MiB\(r.gradientCheckpointing ? " (gradient checkpointing)" : ""); peak RSS \(f(r.peakRSSMiB, 0)) MiB

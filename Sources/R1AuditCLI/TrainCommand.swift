@@ -17,6 +17,9 @@ extension TrainingError: BadInputError {
     }
 }
 
+/// `--precision fp32|bf16` (train and bench train).
+extension LearnerPrecision: ExpressibleByArgument {}
+
 /// `r1audit train --model PATH --dataset FILE --objective dr-grpo …`
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -109,6 +112,8 @@ struct TrainCommand: AsyncParsableCommand {
     var maskTruncated = false
     @Flag(help: "Recompute layer activations in backward instead of keeping them all (less memory, ~1 more forward; same gradients).")
     var gradientCheckpointing = false
+    @Option(help: "Learner precision: fp32, or bf16 (bf16 weights/activations into the Linear products, fp32 accumulation, fp32 master weights and AdamW). Default: bf16 where the CPU has avx512_bf16, else fp32.")
+    var precision: LearnerPrecision?
     @Option(help: "AdamW learning rate.")
     var learningRate: Double = 1e-6
     @Option(help: "AdamW weight decay (not applied to norms and biases).")
@@ -167,7 +172,8 @@ struct TrainCommand: AsyncParsableCommand {
             sampling: SamplingParameters(temperature: temperature, topP: topP, maxTokens: maxNewTokens, stop: stop),
             learner: LearnerConfiguration(objective: obj, ppoEpochs: ppoEpochs, miniBatches: miniBatches,
                                           microBatchSize: microBatch, maskTruncated: maskTruncated,
-                                          gradientCheckpointing: gradientCheckpointing),
+                                          gradientCheckpointing: gradientCheckpointing,
+                                          precision: precision ?? .forThisCPU),
             optimizer: AdamWConfiguration(learningRate: learningRate, weightDecay: weightDecay, maxGradNorm: maxGradNorm,
                                           schedule: warmupSteps > 0 ? .warmup(steps: warmupSteps) : .constant),
             seed: seed, evalEvery: evalEvery, checkpointEvery: checkpointEvery)
@@ -208,12 +214,12 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        setBLASThreads(threads)
         let quiet = output.json
         let warn: @Sendable (String) -> Void = { w in FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
         let r = try resolve(warn: warn)
         if let c = r.choices { FileHandle.standardError.write(Data((c.text + "\n").utf8)) }
         let cfg = trainerConfiguration(stop: try TrainingSession.stopStrings(template: r.template), temperature: r.temperature)
+        FileHandle.standardError.write(Data("learner precision: \(cfg.learner.precision.rawValue)\(LearnerPrecision.describe(cfg.learner.precision, chosen: precision == nil))\n".utf8))
         var setup = TrainingSetup(model: model, dataset: r.datasetLabel, evalDataset: evalDataset, limit: limit, evalLimit: evalLimit,
                                   template: r.template, plainTextFallback: r.reward.grader.plainTextFallback, threads: threads,
                                   runDirectory: runOptions.runDirectory, keepCheckpoints: keepCheckpoints)

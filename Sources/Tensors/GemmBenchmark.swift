@@ -25,7 +25,9 @@ public enum SgemmBenchmark {
     /// Times each shape `repeats` times after one untimed warm-up and keeps the fastest (the ceiling, not
     /// the average). Inputs are a fixed pattern in [−1, 1) (values do not change sgemm's speed); the result
     /// buffer is checked for non-finite values so that a broken BLAS cannot report a speed.
-    public static func run(shapes: [(m: Int, n: Int, k: Int)] = defaultShapes, repeats: Int = 3) throws -> [SgemmMeasurement] {
+    /// The products split over `threads` workers as every caller's (`Gemm.product`).
+    public static func run(shapes: [(m: Int, n: Int, k: Int)] = defaultShapes, repeats: Int = 3,
+                           threads: Int = 1) throws -> [SgemmMeasurement] {
         guard repeats >= 1 else { throw TensorError.invalidArgument("sgemm benchmark: repeats must be ≥ 1, got \(repeats)") }
         var results: [SgemmMeasurement] = []
         func pattern(_ count: Int, _ salt: Int) -> [Float] { (0..<count).map { Float(($0 &* 7919 &+ salt) % 2048) / 1024 - 1 } }
@@ -38,7 +40,8 @@ public enum SgemmBenchmark {
             var best = Double.infinity
             for i in 0...repeats {
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                Gemm.multiplyTransposed(m: s.m, n: s.n, k: s.k, a: a, lda: s.k, b: b, ldb: s.k, c: &c, ldc: s.n)
+                Gemm.multiplyTransposed(m: s.m, n: s.n, k: s.k, a: a, lda: s.k, b: b, ldb: s.k, c: &c, ldc: s.n,
+                                        threads: threads)
                 let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
                 if i > 0 { best = min(best, dt) }
             }

@@ -64,26 +64,17 @@ public enum Q8Gemm {
     }
 
     /// The same product for many rows: panels of W are dequantised to fp32 (one conversion per weight,
-    /// amortised over the m rows) and multiplied on OpenBLAS sgemm, which outruns the int8 kernel once
-    /// the weights are reused across enough rows (prefill). Activations stay fp32 on this path.
+    /// amortised over the m rows) and multiplied on the fp32 sgemm, which outruns the int8 kernel once
+    /// the weights are reused across enough rows (prefill). Activations stay fp32 on this path. Panels
+    /// go to `threads` workers (`Gemm.multiplyTransposedByPanels`).
     public static func multiplyTransposedByPanels(m: Int, a: UnsafePointer<Float>, lda: Int, w: Q8Matrix,
-                                                  c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
-        let k = w.cols, n = w.rows
-        guard m > 0 else { return }
-        let panel = min(n, max(16, panelFloats / k))
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: panel * k)
-        defer { buffer.deallocate() }
-        var n0 = 0
-        while n0 < n {
-            let count = min(panel, n - n0)
+                                                  c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0,
+                                                  threads: Int = 1) {
+        Gemm.multiplyTransposedByPanels(m: m, n: w.rows, k: w.cols, a: a, lda: lda, c: c, ldc: ldc, beta: beta,
+                                        threads: threads) { n0, count, buffer in
             w.dequantize(rows: n0, count: count, into: buffer)
-            Gemm.multiplyTransposed(m: m, n: count, k: k, a: a, lda: lda, b: buffer, ldb: k, c: c + n0, ldc: ldc, beta: beta)
-            n0 += count
         }
     }
-
-    /// fp32 floats per dequantised panel (1 MiB: several L2-sized sgemm blocks per call).
-    @usableFromInline static let panelFloats = 262_144
 
     /// Whether the product's kernel takes −128 · Σ q per activation block (the VNNI panel kernel does).
     static let takesCorrections: Bool = {

@@ -2,6 +2,7 @@
 // `act_sizes`): every buffer the backward reads is allocated once and reused while the shape fits.
 
 import Models
+import Tensors
 
 /// The activations of one transformer layer, each (rows, features) row-major.
 struct LayerActivations {
@@ -16,6 +17,15 @@ struct LayerActivations {
 public final class DecoderWorkspace {
     /// Recompute layer activations in backward instead of keeping them all.
     public let gradientCheckpointing: Bool
+    /// Workers each Linear product is split over (`Gemm`; OpenBLAS itself stays single-threaded).
+    public let threads: Int
+    /// fp32, or bf16 operands into the Linear products (`LearnerPrecision`).
+    public let precision: LearnerPrecision
+    /// bf16: the parameters' bf16 bits, re-encoded from the fp32 master weights by every forward (so after
+    /// each optimiser step; a backward uses the copy its forward made); two activation scratch buffers.
+    private var bf16Weights = UnsafeMutableBufferPointer<UInt16>(start: nil, count: 0)
+    private var bf16ScratchA, bf16ScratchB: UnsafeMutablePointer<Float>
+    private var bf16ScratchCount = 0
     private(set) var rows = 0
     /// The longest sequence of the planned batch.
     private(set) var longest = 0
@@ -35,18 +45,41 @@ public final class DecoderWorkspace {
     private var capacity: (rows: Int, probs: Int, targets: Int, longest: Int) = (-1, -1, -1, -1)
 
     /// An empty workspace; buffers are allocated by the first forward.
-    public init(gradientCheckpointing: Bool = false) {
+    /// `threads` defaults to the machine's cores (at most 8).
+    public init(gradientCheckpointing: Bool = false, threads: Int? = nil, precision: LearnerPrecision = .fp32) {
         self.gradientCheckpointing = gradientCheckpointing
+        self.threads = max(1, threads ?? workerThreads)
+        self.precision = precision
         let e = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        bf16ScratchA = e; bf16ScratchB = e
         rinvF = e; xnF = e; xT = e; logits = e
         dx = e; dxn = e; dq = e; dk = e; dv = e; dAttn = e; dh = e; dGate = e; dUp = e; dScores = e; dxT = e
         owned = [(e, 1)]
     }
 
-    deinit { for (p, _) in owned { p.deallocate() } }
+    deinit {
+        for (p, _) in owned { p.deallocate() }
+        bf16Weights.deallocate()
+    }
 
-    /// Floats currently allocated (for reporting activation memory).
-    public var allocatedFloats: Int { owned.reduce(0) { $0 + $1.1 } }
+    /// The Linear products of a pass over the flat parameters `p`.
+    func linearProducts(_ p: UnsafePointer<Float>) -> LinearProducts {
+        LinearProducts(weights: p, threads: threads, bf16: precision == .bf16 ? UnsafePointer(bf16Weights.baseAddress) : nil,
+                       scratchA: bf16ScratchA, scratchB: bf16ScratchB, scratchCount: bf16ScratchCount)
+    }
+
+    /// bf16: re-encodes the bf16 copy of `parameters` (round to nearest even); fp32: nothing.
+    func refreshLowPrecisionWeights(_ parameters: UnsafeBufferPointer<Float>) {
+        guard precision == .bf16 else { return }
+        if bf16Weights.count != parameters.count {
+            bf16Weights.deallocate()
+            bf16Weights = .allocate(capacity: parameters.count)
+        }
+        BFloat16.encode(parameters.baseAddress!, into: bf16Weights.baseAddress!, count: parameters.count, threads: threads)
+    }
+
+    /// Floats currently allocated (for reporting activation memory; the bf16 weight copy counts as half a float each).
+    public var allocatedFloats: Int { owned.reduce(0) { $0 + $1.1 } + bf16Weights.count / 2 }
 
     /// Lays out `batch` as packed rows and (re)allocates buffers if the shape grew.
     func plan(_ batch: [ScoredSequence], configuration cfg: DecoderConfiguration) throws {
@@ -109,6 +142,9 @@ public final class DecoderWorkspace {
         dx = buf(n * c); dxn = buf(n * c); dq = buf(n * qd); dk = buf(n * kd); dv = buf(n * kd); dAttn = buf(n * qd)
         dh = buf(n * inter); dGate = buf(n * inter); dUp = buf(n * inter)
         dScores = buf(workerThreads * need.longest * need.longest); dxT = buf(need.targets * c)
+        // bf16: rounded copies of a Linear product's input (forward; dy in backward) and of x (backward).
+        bf16ScratchCount = precision == .bf16 ? n * max(c, qd, kd, inter) : 0
+        bf16ScratchA = buf(bf16ScratchCount); bf16ScratchB = buf(bf16ScratchCount)
         capacity = need
     }
 }

@@ -123,16 +123,15 @@ func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePoin
     let qd = heads * headDim, kd = kvHeads * headDim, group = heads / kvHeads
     let scale = 1 / Float(headDim).squareRoot()
     // Work items are (segment, kv head): disjoint outputs, so they run on parallel workers, each with
-    // single-threaded sgemms.
-    withSingleThreadedBLAS {
+    // single-threaded sgemms (threads 1).
     Parallel.forChunks(segments.count * kvHeads, threads: workerThreads) { items in
     for item in items {
         let seg = segments[item / kvHeads], l = seg.length, o = seg.offset
         for h in (item % kvHeads * group)..<((item % kvHeads + 1) * group) {
             let kh = h / group
             let p = probs + seg.probOffset + h * l * l                 // (L, L)
-            gemm(transA: false, transB: true, m: l, n: l, k: headDim, alpha: scale,
-                 q + o * qd + h * headDim, lda: qd, k + o * kd + kh * headDim, ldb: kd, beta: 0, p, ldc: l)
+            Gemm.product(transA: false, transB: true, m: l, n: l, k: headDim, alpha: scale,
+                 a: q + o * qd + h * headDim, lda: qd, b: k + o * kd + kh * headDim, ldb: kd, beta: 0, c: p, ldc: l)
             for i in 0..<l {
                 let row = p + i * l
                 // Inlined 8-lane exp (FastMath, ~2e-7 relative): libm's expf was a call per score.
@@ -141,10 +140,9 @@ func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePoin
                 for j in 0...i { row[j] *= inv }
                 for j in (i + 1)..<max(l, i + 1) { row[j] = 0 }
             }
-            gemm(transA: false, transB: false, m: l, n: headDim, k: l, alpha: 1, p, lda: l,
-                 v + o * kd + kh * headDim, ldb: kd, beta: 0, out + o * qd + h * headDim, ldc: qd)
+            Gemm.product(transA: false, transB: false, m: l, n: headDim, k: l, alpha: 1, a: p, lda: l,
+                 b: v + o * kd + kh * headDim, ldb: kd, beta: 0, c: out + o * qd + h * headDim, ldc: qd)
         }
-    }
     }
     }
 }
@@ -158,8 +156,7 @@ func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer
     let scale = 1 / Float(headDim).squareRoot()
     let items = segments.count * kvHeads, workers = min(workerThreads, items)
     // One worker per contiguous block of (segment, kv head) items; each owns a dP scratch and writes
-    // only its own rows of dq and its kv head's columns of dk/dv. sgemms single-threaded, as in the forward.
-    withSingleThreadedBLAS {
+    // only its own rows of dq and its kv head's columns of dk/dv. sgemms single-threaded (threads 1), as in the forward.
     Parallel.forChunks(workers, threads: workers) { ws in
     for w in ws {
     let scratch = scratch + w * longest * longest
@@ -170,11 +167,11 @@ func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer
             let p = probs + seg.probOffset + h * l * l
             let dO = dOut + o * qd + h * headDim
             // dV (L, D) += Pᵀ dO
-            gemm(transA: true, transB: false, m: l, n: headDim, k: l, alpha: 1, p, lda: l, dO, ldb: qd,
-                 beta: 1, dv + o * kd + kh * headDim, ldc: kd)
+            Gemm.product(transA: true, transB: false, m: l, n: headDim, k: l, alpha: 1, a: p, lda: l, b: dO, ldb: qd,
+                 beta: 1, c: dv + o * kd + kh * headDim, ldc: kd)
             // dP (L, L) = dO Vᵀ
-            gemm(transA: false, transB: true, m: l, n: l, k: headDim, alpha: 1, dO, lda: qd,
-                 v + o * kd + kh * headDim, ldb: kd, beta: 0, scratch, ldc: l)
+            Gemm.product(transA: false, transB: true, m: l, n: l, k: headDim, alpha: 1, a: dO, lda: qd,
+                 b: v + o * kd + kh * headDim, ldb: kd, beta: 0, c: scratch, ldc: l)
             // dS = P ⊙ (dP − Σ_j dP·P), causal entries only
             for i in 0..<l {
                 let pr = p + i * l, dr = scratch + i * l
@@ -184,12 +181,11 @@ func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer
                 for j in (i + 1)..<max(l, i + 1) { dr[j] = 0 }
             }
             // dQ += scale · dS K ; dK += scale · dSᵀ Q
-            gemm(transA: false, transB: false, m: l, n: headDim, k: l, alpha: scale, scratch, lda: l,
-                 k + o * kd + kh * headDim, ldb: kd, beta: 1, dq + o * qd + h * headDim, ldc: qd)
-            gemm(transA: true, transB: false, m: l, n: headDim, k: l, alpha: scale, scratch, lda: l,
-                 q + o * qd + h * headDim, ldb: qd, beta: 1, dk + o * kd + kh * headDim, ldc: kd)
+            Gemm.product(transA: false, transB: false, m: l, n: headDim, k: l, alpha: scale, a: scratch, lda: l,
+                 b: k + o * kd + kh * headDim, ldb: kd, beta: 1, c: dq + o * qd + h * headDim, ldc: qd)
+            Gemm.product(transA: true, transB: false, m: l, n: headDim, k: l, alpha: scale, a: scratch, lda: l,
+                 b: q + o * qd + h * headDim, ldb: qd, beta: 1, c: dk + o * kd + kh * headDim, ldc: kd)
         }
-    }
     }
     }
     }

@@ -25,6 +25,8 @@ public struct LearnerBenchmarkResult: Sendable, Codable, Hashable {
     public var activationMiB: Double
     /// Layer activations recomputed in backward (gradient checkpointing).
     public var gradientCheckpointing: Bool
+    /// The Linear products' precision ("fp32", or "bf16": bf16 operands, fp32 accumulation).
+    public var precision: LearnerPrecision
     /// Peak resident memory of the process so far (weights, gradients, AdamW moments, activations), MiB.
     public var peakRSSMiB: Double
     /// Per-phase seconds of the last step.
@@ -40,10 +42,11 @@ public struct LearnerBenchmarkResult: Sendable, Codable, Hashable {
 
 /// Times optimiser steps on random token batches.
 public enum LearnerBenchmark {
-    /// Runs `warmup` untimed and `steps` timed optimiser steps of batch × seq tokens (loss: −mean log-prob).
+    /// Runs `warmup` untimed and `steps` timed optimiser steps of batch × seq tokens (loss: −mean log-prob),
+    /// each Linear product split over `threads` workers.
     public static func run(model: PolicyModel, batch: Int, sequenceLength: Int, steps: Int, warmup: Int = 1,
-                           seed: UInt64 = 0, gradientCheckpointing: Bool = false,
-                           progress: ProgressHandler? = nil) throws -> LearnerBenchmarkResult {
+                           seed: UInt64 = 0, gradientCheckpointing: Bool = false, threads: Int? = nil,
+                           precision: LearnerPrecision = .fp32, progress: ProgressHandler? = nil) throws -> LearnerBenchmarkResult {
         guard batch > 0, sequenceLength > 1, steps > 0 else {
             throw TrainingError.invalidOption(name: "batch/seq/steps", value: "\(batch)/\(sequenceLength)/\(steps)",
                                               reason: "batch and steps must be positive and seq at least 2")
@@ -58,7 +61,7 @@ public enum LearnerBenchmark {
         let dlogp = seqs.map { [Double](repeating: scale, count: $0.tokens.count - 1) }
         var opt = AdamW(configuration: AdamWConfiguration(learningRate: 1e-6), parameters: model.parameters)
         var grads = ParameterSet(zerosLike: model.parameters)
-        let ws = DecoderWorkspace(gradientCheckpointing: gradientCheckpointing)
+        let ws = DecoderWorkspace(gradientCheckpointing: gradientCheckpointing, threads: threads, precision: precision)
         var total = 0.0, fwd = 0.0, bwd = 0.0, optS = 0.0, cpu = 0.0
         for i in 0..<(warmup + steps) {
             if Task.isCancelled { throw CancellationError() }
@@ -87,7 +90,7 @@ public enum LearnerBenchmark {
                                       tokensPerSecond: tokens / per, gflops: flops / per / 1e9,
                                       parameters: model.parameters.values.count,
                                       activationMiB: Double(ws.allocatedFloats) * 4 / 1_048_576,
-                                      gradientCheckpointing: gradientCheckpointing, peakRSSMiB: peakResidentMiB(),
+                                      gradientCheckpointing: gradientCheckpointing, precision: precision, peakRSSMiB: peakResidentMiB(),
                                       forwardSeconds: fwd, backwardSeconds: bwd, optimizerSeconds: optS,
                                       cpuSecondsPerStep: cpu / Double(steps))
     }

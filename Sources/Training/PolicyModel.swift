@@ -95,14 +95,15 @@ public struct PolicyModel: Sendable {
         let c = cfg.hiddenSize, n = w.rows, eps = Float(cfg.rmsNormEps)
         var logProbs = [Double](repeating: 0, count: w.targets.count), entropies = logProbs
         parameters.values.withUnsafeBufferPointer { pb in
-            let p = pb.baseAddress!
+            w.refreshLowPrecisionWeights(pb)
+            let p = pb.baseAddress!, mm = w.linearProducts(p)
             embeddingForward(w.residual[0], table: p + embed, tokens: w.tokens, c: c)        // (N, C)
             // With gradient checkpointing every layer writes the same activation buffers; backward recomputes them.
             for l in layers.indices { layerForward(l, parameters: p, workspace: w) }
             let last = w.residual[layers.count]
             rmsNormForward(w.xnF, rinv: w.rinvF, x: last, w: p + finalNorm, rows: n, c: c, eps: eps)
             for (r, row) in w.targetRows.enumerated() { (w.xT + r * c).update(from: w.xnF + row * c, count: c) }  // (R, C)
-            linearForward(w.logits, w.xT, p + head, rows: w.targets.count, inFeatures: c, outFeatures: cfg.vocabSize)  // (R, V)
+            mm.forward(w.logits, w.xT, head, rows: w.targets.count, inFeatures: c, outFeatures: cfg.vocabSize)  // (R, V)
             takenLogSoftmaxForward(logits: w.logits, targets: w.targets, vocab: cfg.vocabSize,
                                    logProbs: &logProbs, entropies: &entropies)
         }
@@ -120,11 +121,11 @@ public struct PolicyModel: Sendable {
     func layerForward(_ l: Int, parameters p: UnsafePointer<Float>, workspace w: DecoderWorkspace) {
         let cfg = configuration, o = layers[l], a = w.layer[l]
         let c = cfg.hiddenSize, qd = cfg.numAttentionHeads * cfg.headDim, kd = cfg.numKeyValueHeads * cfg.headDim
-        let inter = cfg.intermediateSize, n = w.rows, eps = Float(cfg.rmsNormEps)
+        let inter = cfg.intermediateSize, n = w.rows, eps = Float(cfg.rmsNormEps), mm = w.linearProducts(p)
         rmsNormForward(a.xn1, rinv: a.rinv1, x: w.residual[l], w: p + o.norm1, rows: n, c: c, eps: eps)
-        linearForward(a.q, a.xn1, p + o.wq, rows: n, inFeatures: c, outFeatures: qd)        // (N, Q)
-        linearForward(a.k, a.xn1, p + o.wk, rows: n, inFeatures: c, outFeatures: kd)        // (N, K)
-        linearForward(a.v, a.xn1, p + o.wv, rows: n, inFeatures: c, outFeatures: kd)        // (N, K)
+        mm.forward(a.q, a.xn1, o.wq, rows: n, inFeatures: c, outFeatures: qd)        // (N, Q)
+        mm.forward(a.k, a.xn1, o.wk, rows: n, inFeatures: c, outFeatures: kd)        // (N, K)
+        mm.forward(a.v, a.xn1, o.wv, rows: n, inFeatures: c, outFeatures: kd)        // (N, K)
         if cfg.attentionBias {
             biasForward(a.q, b: p + o.bq, rows: n, f: qd)
             biasForward(a.k, b: p + o.bk, rows: n, f: kd)
@@ -135,13 +136,13 @@ public struct PolicyModel: Sendable {
         attentionForward(out: a.attnOut, probs: a.probs, q: a.q, k: a.k, v: a.v, segments: w.segments,
                          heads: cfg.numAttentionHeads, kvHeads: cfg.numKeyValueHeads, headDim: cfg.headDim)
         a.xMid.update(from: w.residual[l], count: n * c)                                   // (N, C)
-        linearForward(a.xMid, a.attnOut, p + o.wo, rows: n, inFeatures: qd, outFeatures: c, accumulate: true)
+        mm.forward(a.xMid, a.attnOut, o.wo, rows: n, inFeatures: qd, outFeatures: c, accumulate: true)
         rmsNormForward(a.xn2, rinv: a.rinv2, x: a.xMid, w: p + o.norm2, rows: n, c: c, eps: eps)
-        linearForward(a.gate, a.xn2, p + o.gate, rows: n, inFeatures: c, outFeatures: inter)  // (N, I)
-        linearForward(a.up, a.xn2, p + o.up, rows: n, inFeatures: c, outFeatures: inter)      // (N, I)
+        mm.forward(a.gate, a.xn2, o.gate, rows: n, inFeatures: c, outFeatures: inter)  // (N, I)
+        mm.forward(a.up, a.xn2, o.up, rows: n, inFeatures: c, outFeatures: inter)      // (N, I)
         swiGLUForward(a.h, gate: a.gate, up: a.up, count: n * inter)
         w.residual[l + 1].update(from: a.xMid, count: n * c)
-        linearForward(w.residual[l + 1], a.h, p + o.down, rows: n, inFeatures: inter, outFeatures: c, accumulate: true)
+        mm.forward(w.residual[l + 1], a.h, o.down, rows: n, inFeatures: inter, outFeatures: c, accumulate: true)
     }
 
     /// Accumulates ∂loss/∂θ into `gradients` given ∂loss/∂logp of every scored token of the last forward.
@@ -155,11 +156,11 @@ public struct PolicyModel: Sendable {
         let inter = cfg.intermediateSize, n = w.rows
         parameters.values.withUnsafeBufferPointer { pb in
             gradients.values.withUnsafeMutableBufferPointer { gb in
-                let p = pb.baseAddress!, g = gb.baseAddress!
+                let p = pb.baseAddress!, g = gb.baseAddress!, mm = w.linearProducts(p)
                 takenLogSoftmaxBackward(probs: w.logits, targets: w.targets, vocab: cfg.vocabSize, dLogProbs: flat)
                 w.dxT.update(repeating: 0, count: w.targets.count * c)
-                linearBackward(dx: w.dxT, dw: g + head, dy: w.logits, x: w.xT, w: p + head,
-                               rows: w.targets.count, inFeatures: c, outFeatures: cfg.vocabSize)
+                mm.backward(dx: w.dxT, dw: g + head, dy: w.logits, x: w.xT, head,
+                               rows: w.targets.count, inFeatures: c, outFeatures: cfg.vocabSize, dyIsDisposable: true)
                 w.dxn.update(repeating: 0, count: n * c)
                 for (r, row) in w.targetRows.enumerated() {
                     let d = w.dxn + row * c, s = w.dxT + r * c
@@ -173,15 +174,15 @@ public struct PolicyModel: Sendable {
                     let a = w.layer[l]
                     // MLP: residual[l+1] = xMid + down(silu(gate(xn2)) · up(xn2))
                     w.dh.update(repeating: 0, count: n * inter)
-                    linearBackward(dx: w.dh, dw: g + o.down, dy: w.dx, x: a.h, w: p + o.down, rows: n, inFeatures: inter, outFeatures: c)
+                    mm.backward(dx: w.dh, dw: g + o.down, dy: w.dx, x: a.h, o.down, rows: n, inFeatures: inter, outFeatures: c)
                     swiGLUBackward(dGate: w.dGate, dUp: w.dUp, dh: w.dh, gate: a.gate, up: a.up, count: n * inter)
                     w.dxn.update(repeating: 0, count: n * c)
-                    linearBackward(dx: w.dxn, dw: g + o.gate, dy: w.dGate, x: a.xn2, w: p + o.gate, rows: n, inFeatures: c, outFeatures: inter)
-                    linearBackward(dx: w.dxn, dw: g + o.up, dy: w.dUp, x: a.xn2, w: p + o.up, rows: n, inFeatures: c, outFeatures: inter)
+                    mm.backward(dx: w.dxn, dw: g + o.gate, dy: w.dGate, x: a.xn2, o.gate, rows: n, inFeatures: c, outFeatures: inter)
+                    mm.backward(dx: w.dxn, dw: g + o.up, dy: w.dUp, x: a.xn2, o.up, rows: n, inFeatures: c, outFeatures: inter)
                     rmsNormBackward(dx: w.dx, dw: g + o.norm2, dy: w.dxn, x: a.xMid, w: p + o.norm2, rinv: a.rinv2, rows: n, c: c)
                     // Attention: xMid = residual[l] + o_proj(attn(rope(q), rope(k), v))
                     w.dAttn.update(repeating: 0, count: n * qd)
-                    linearBackward(dx: w.dAttn, dw: g + o.wo, dy: w.dx, x: a.attnOut, w: p + o.wo, rows: n, inFeatures: qd, outFeatures: c)
+                    mm.backward(dx: w.dAttn, dw: g + o.wo, dy: w.dx, x: a.attnOut, o.wo, rows: n, inFeatures: qd, outFeatures: c)
                     w.dq.update(repeating: 0, count: n * qd)
                     w.dk.update(repeating: 0, count: n * kd)
                     w.dv.update(repeating: 0, count: n * kd)
@@ -196,9 +197,9 @@ public struct PolicyModel: Sendable {
                         biasBackward(db: g + o.bv, dy: w.dv, rows: n, f: kd)
                     }
                     w.dxn.update(repeating: 0, count: n * c)
-                    linearBackward(dx: w.dxn, dw: g + o.wq, dy: w.dq, x: a.xn1, w: p + o.wq, rows: n, inFeatures: c, outFeatures: qd)
-                    linearBackward(dx: w.dxn, dw: g + o.wk, dy: w.dk, x: a.xn1, w: p + o.wk, rows: n, inFeatures: c, outFeatures: kd)
-                    linearBackward(dx: w.dxn, dw: g + o.wv, dy: w.dv, x: a.xn1, w: p + o.wv, rows: n, inFeatures: c, outFeatures: kd)
+                    mm.backward(dx: w.dxn, dw: g + o.wq, dy: w.dq, x: a.xn1, o.wq, rows: n, inFeatures: c, outFeatures: qd)
+                    mm.backward(dx: w.dxn, dw: g + o.wk, dy: w.dk, x: a.xn1, o.wk, rows: n, inFeatures: c, outFeatures: kd)
+                    mm.backward(dx: w.dxn, dw: g + o.wv, dy: w.dv, x: a.xn1, o.wv, rows: n, inFeatures: c, outFeatures: kd)
                     rmsNormBackward(dx: w.dx, dw: g + o.norm1, dy: w.dxn, x: w.residual[l], w: p + o.norm1, rinv: a.rinv1, rows: n, c: c)
                 }
                 embeddingBackward(dTable: g + embed, dOut: w.dx, tokens: w.tokens, c: c)

@@ -40,13 +40,39 @@ public struct LearnerConfiguration: Sendable, Codable, Hashable {
     public var maskTruncated: Bool
     /// Recompute layer activations in backward (memory only: gradients are bit-identical).
     public var gradientCheckpointing: Bool
+    /// fp32, or bf16 operands with fp32 accumulation in the Linear products (`LearnerPrecision`).
+    public var precision: LearnerPrecision
 
-    /// Defaults: one epoch, one mini-batch, micro-batches of 8 sequences, truncated responses kept.
+    /// Defaults: one epoch, one mini-batch, micro-batches of 8 sequences, truncated responses kept, fp32.
     public init(objective: PolicyObjective, ppoEpochs: Int = 1, miniBatches: Int = 1, microBatchSize: Int = 8,
-                maskTruncated: Bool = false, gradientCheckpointing: Bool = false) {
+                maskTruncated: Bool = false, gradientCheckpointing: Bool = false, precision: LearnerPrecision = .fp32) {
         self.objective = objective; self.ppoEpochs = ppoEpochs; self.miniBatches = miniBatches
         self.microBatchSize = microBatchSize; self.maskTruncated = maskTruncated
-        self.gradientCheckpointing = gradientCheckpointing
+        self.gradientCheckpointing = gradientCheckpointing; self.precision = precision
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case objective, ppoEpochs, miniBatches, microBatchSize, maskTruncated, gradientCheckpointing, precision
+    }
+
+    /// Reads a configuration; one written before `precision` existed is fp32.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(objective: try c.decode(PolicyObjective.self, forKey: .objective), ppoEpochs: try c.decode(Int.self, forKey: .ppoEpochs),
+                  miniBatches: try c.decode(Int.self, forKey: .miniBatches), microBatchSize: try c.decode(Int.self, forKey: .microBatchSize),
+                  maskTruncated: try c.decode(Bool.self, forKey: .maskTruncated),
+                  gradientCheckpointing: try c.decode(Bool.self, forKey: .gradientCheckpointing),
+                  precision: try c.decodeIfPresent(LearnerPrecision.self, forKey: .precision) ?? .fp32)
+    }
+
+    /// Writes `precision` only when it is not fp32, so fp32 runs keep the settings fingerprint (and resume)
+    /// they had before the option existed.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(objective, forKey: .objective); try c.encode(ppoEpochs, forKey: .ppoEpochs)
+        try c.encode(miniBatches, forKey: .miniBatches); try c.encode(microBatchSize, forKey: .microBatchSize)
+        try c.encode(maskTruncated, forKey: .maskTruncated); try c.encode(gradientCheckpointing, forKey: .gradientCheckpointing)
+        if precision != .fp32 { try c.encode(precision, forKey: .precision) }
     }
 }
 

@@ -204,7 +204,7 @@ public struct Trainer: Sendable {
         }
         let reference: PolicyModel? = cfg.learner.objective.klCoefficient != 0 ? initial : nil
         let learner = PolicyUpdate(configuration: cfg.learner)
-        let workspace = DecoderWorkspace(gradientCheckpointing: cfg.learner.gradientCheckpointing)
+        let workspace = DecoderWorkspace(gradientCheckpointing: cfg.learner.gradientCheckpointing, precision: cfg.learner.precision)
         var summary = TrainingSummary(startStep: start, finalStep: start, metrics: [], lastCheckpoint: nil)
         for step in start..<cfg.steps {
             if Task.isCancelled { throw CancellationError() }

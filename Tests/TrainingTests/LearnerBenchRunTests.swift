@@ -14,10 +14,9 @@ struct LearnerBenchRunTests {
     func smolLM2(gradientCheckpointing: Bool) throws {
         let shape = (ProcessInfo.processInfo.environment["R1AUDIT_BENCH_TRAIN"] ?? "8x256").split(separator: "x").compactMap { Int($0) }
         let steps = Int(ProcessInfo.processInfo.environment["R1AUDIT_BENCH_STEPS"] ?? "1") ?? 1
-        setBLASThreads(2)
         let policy = try PolicyModel.load(path: RealModels.smolLM2)
         let r = try LearnerBenchmark.run(model: policy, batch: shape.first ?? 8, sequenceLength: shape.last ?? 256, steps: steps,
-                                         warmup: 1, gradientCheckpointing: gradientCheckpointing)
+                                         warmup: 1, gradientCheckpointing: gradientCheckpointing, threads: 2)
         let enc = JSONEncoder()
         enc.outputFormatting = .sortedKeys
         FileHandle.standardError.write(Data("bench-train \(String(decoding: try enc.encode(r), as: UTF8.self))\n".utf8))

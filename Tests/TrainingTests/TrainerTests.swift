@@ -17,20 +17,21 @@ import Testing
         r.completionTokens.first == 5 ? RewardOutcome(reward: 1, status: .correct) : RewardOutcome(reward: 0, status: .incorrect)
     }
 
-    static func trainer(_ preset: ObjectivePreset, steps: Int, dir: URL? = nil) throws -> Trainer {
+    static func trainer(_ preset: ObjectivePreset, steps: Int, dir: URL? = nil, precision: LearnerPrecision = .fp32) throws -> Trainer {
         let cfg = TrainerConfiguration(
             steps: steps, promptsPerStep: 2, groupSize: 8,
             sampling: SamplingParameters(temperature: 1, maxTokens: 3),
-            learner: LearnerConfiguration(objective: PolicyObjective(preset: preset, maxNewTokens: 3), microBatchSize: 8),
+            learner: LearnerConfiguration(objective: PolicyObjective(preset: preset, maxNewTokens: 3), microBatchSize: 8,
+                                          precision: precision),
             optimizer: AdamWConfiguration(learningRate: 3e-2, maxGradNorm: 1), seed: 42, evalEvery: 0, checkpointEvery: 2)
         return try Trainer(configuration: cfg, prompts: prompts, evalPrompts: prompts, sampler: PolicySampler(), reward: reward,
                            checkpoints: dir.map { CheckpointStore(directory: $0) })
     }
 
-    @Test(arguments: [ObjectivePreset.drGRPO, .grpo])
-    func rewardRisesOnATrivialTask(preset: ObjectivePreset) async throws {
+    @Test(arguments: [ObjectivePreset.drGRPO, .grpo], LearnerPrecision.allCases)
+    func rewardRisesOnATrivialTask(preset: ObjectivePreset, precision: LearnerPrecision) async throws {
         let model = try PolicyModel.random(configuration: Self.config, seed: 1, scale: 0.1)
-        let summary = try await Self.trainer(preset, steps: 25).run(model: model)
+        let summary = try await Self.trainer(preset, steps: 25, precision: precision).run(model: model)
         let first = summary.metrics.prefix(5).map(\.reward).reduce(0, +) / 5
         let last = summary.metrics.suffix(5).map(\.reward).reduce(0, +) / 5
         #expect(first < 0.3, "the random model already solves the task (\(first)); the test would be vacuous")

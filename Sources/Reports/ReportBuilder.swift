@@ -23,6 +23,7 @@ public enum ReportBuilder {
         let explorations = loadAll(ExplorationResult.self, from: database, into: &sections, id: "exploration", title: "pass@k vs temperature")
         let reflections = loadAll(ReflectionResult.self, from: database, into: &sections, id: "reflection", title: "Self-reflection")
         let benchmarks = loadAll(BenchmarkResult.self, from: database, into: &sections, id: "benchmarks", title: "Benchmark scores")
+        let readiness = loadAll(ReadinessResult.self, from: database, into: &sections, id: "readiness", title: "Pre-RL readiness")
         let failed = sections   // decoding failures, shown first
 
         sections = []
@@ -58,6 +59,11 @@ public enum ReportBuilder {
             sections.append(empty("benchmarks", "Benchmark scores", "Run the benchmark suite to fill the Table 1 style scores."))
         }
         for (i, b) in benchmarks.enumerated() { sections.append(numbered(AuditSections.benchmarks(b), i, nil)) }
+        // The readiness audit, only when the run holds one (`r1audit readiness`).
+        for (i, r) in readiness.enumerated() {
+            let model = try database.samples(template: r.template, temperature: r.temperature).first?.model ?? "unknown model"
+            sections += ReadinessSections.sections(r, model: model, suffix: i > 0 ? "-\(i + 1)" : "")
+        }
         let answerability = answerabilities.first, exploration = explorations.first, reflection = reflections.first
 
         let models = try models(database, answerability, exploration)

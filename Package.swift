@@ -59,7 +59,7 @@ let testTargets: [(name: String, deps: [String])] = [
     ("AnalysesTests", ["Analyses", "Sampling", "Inference", "Datasets", "Prompts", "Grading", "RunStore"]),
     ("TrainingTests", ["Training", "Engine", "Models", "Tensors", "Inference", "Grading", "Datasets", "RunStore", "TestSupport"]),
     ("ReportsTests", ["Reports", "Analyses", "RunStore"]),
-    ("CLITests", ["R1AuditCLI"]),
+    ("CLITests", ["R1AuditCLI", "TestSupport"]),
     ("IntegrationTests", ["R1AuditCLI", "Engine", "Models", "Tokenizers", "Inference", "Endpoint", "Server", "Grading", "TestSupport",
                            "Analyses", "Sampling", "RunStore", "Datasets", "Prompts", "Reports"]),
 ]

@@ -52,13 +52,14 @@ struct AnswerabilityCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let job = Answerability(settings: try analysis.settings(dataset), templates: try AnalysisCLI.templates(templates),
                                 temperature: temperature, samplesPerQuestion: samples)
+        let renderer = ProgressRenderer()
+        defer { renderer.finish() }
+        // The model loads before the store opens: a bad --model leaves no empty run store behind.
+        let model = try await backend.makeBackend(progress: renderer.handler)
         let database = try runOptions.open()
         if dataset.allowChangedQuestions {
             try SamplingJob.acceptChangedQuestions(job.settings.questions, source: job.settings.questionSource, database: database)
         }
-        let renderer = ProgressRenderer()
-        defer { renderer.finish() }
-        let model = try await backend.makeBackend(progress: renderer.handler)
         let judgeBackend = try judge.makeBackend(progress: renderer.handler)
         let result = try await job.run(backend: model, database: database, judge: judgeBackend.map { JudgeRunner(backend: $0) },
                                        progress: renderer.handler)

@@ -203,13 +203,14 @@ struct AuditCommand: AsyncParsableCommand {
         let audit = Audit(settings: settings, templates: try AnalysisCLI.templates(templates),
                           temperatures: try AnalysisCLI.temperatures(temperatures), k: k,
                           keywords: try AnalysisCLI.keywords(keywords))
+        let renderer = ProgressRenderer()
+        defer { renderer.finish() }
+        // The model loads before the store opens: a bad --model leaves no empty run store behind.
+        let model = try await backend.makeBackend(progress: renderer.handler)
         let database = try runOptions.open()
         if dataset.allowChangedQuestions {
             try SamplingJob.acceptChangedQuestions(audit.settings.questions, source: audit.settings.questionSource, database: database)
         }
-        let renderer = ProgressRenderer()
-        defer { renderer.finish() }
-        let model = try await backend.makeBackend(progress: renderer.handler)
         let judgeBackend = try judge.makeBackend(progress: renderer.handler)
         let result = try await audit.run(backend: model, database: database, judge: judgeBackend.map { JudgeRunner(backend: $0) },
                                          progress: renderer.handler)

@@ -74,10 +74,11 @@ struct EvaluateCommand: AsyncParsableCommand {
                                         seed: seed, grader: GraderSettings(paperParity: paperParity))
         let job = BenchmarkSuite(registry: registry, names: names, limit: limit, template: try PromptTemplate.named(template),
                                  temperature: temperature, k: k, settings: settings)
-        let database = try runOptions.open()
         let renderer = ProgressRenderer()
         defer { renderer.finish() }
+        // The model loads before the store opens: a bad --model leaves no empty run store behind.
         let model = try await backend.makeBackend(progress: renderer.handler)
+        let database = try runOptions.open()
         let result = try await job.run(backend: model, database: database, progress: renderer.handler)
         renderer.finish()
         try output.emit(result) { Self.render(result) }

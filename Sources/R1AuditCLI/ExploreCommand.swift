@@ -48,13 +48,14 @@ struct ExploreCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let job = Exploration(settings: try analysis.settings(dataset), template: try PromptTemplate.named(template),
                               temperatures: try AnalysisCLI.temperatures(temperatures), k: k)
+        let renderer = ProgressRenderer()
+        defer { renderer.finish() }
+        // The model loads before the store opens: a bad --model leaves no empty run store behind.
+        let model = try await backend.makeBackend(progress: renderer.handler)
         let database = try runOptions.open()
         if dataset.allowChangedQuestions {
             try SamplingJob.acceptChangedQuestions(job.settings.questions, source: job.settings.questionSource, database: database)
         }
-        let renderer = ProgressRenderer()
-        defer { renderer.finish() }
-        let model = try await backend.makeBackend(progress: renderer.handler)
         let result = try await job.run(backend: model, database: database, progress: renderer.handler)
         renderer.finish()
         try output.emit(result) { Self.render(result) }

@@ -81,10 +81,11 @@ struct LearnabilityCommand: AsyncParsableCommand {
                                         seed: dataset.seed, grader: r.grader)
         let job = Learnability(settings: settings, template: try PromptTemplate.named(tpl), temperature: temp,
                                samplesPerPrompt: samples ?? groupSize, groupSize: groupSize, keptQuestionIDs: kept)
-        let database = try runOptions.open()
         let renderer = ProgressRenderer()
         defer { renderer.finish() }
+        // The model loads before the store opens: a bad --model leaves no empty run store behind.
         let model = try await backend.makeBackend(progress: renderer.handler)
+        let database = try runOptions.open()
         let result = try await job.run(backend: model, database: database, progress: renderer.handler)
         renderer.finish()
         try output.emit(result) { Self.render(result) }

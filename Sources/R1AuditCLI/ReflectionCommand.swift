@@ -61,13 +61,14 @@ struct ReflectionCommand: AsyncParsableCommand {
         let job = Reflection(settings: try analysis.settings(dataset), template: try PromptTemplate.named(template),
                              temperatures: try AnalysisCLI.temperatures(temperatures), k: k,
                              keywords: try AnalysisCLI.keywords(keywords), disagreementSamples: disagreements)
+        let renderer = ProgressRenderer()
+        defer { renderer.finish() }
+        // The model loads before the store opens: a bad --model leaves no empty run store behind.
+        let model: (any Inference.Backend)? = storedOnly ? nil : try await backend.makeBackend(progress: renderer.handler)
         let database = try runOptions.open(create: !storedOnly)
         if dataset.allowChangedQuestions {
             try SamplingJob.acceptChangedQuestions(job.settings.questions, source: job.settings.questionSource, database: database)
         }
-        let renderer = ProgressRenderer()
-        defer { renderer.finish() }
-        let model: (any Inference.Backend)? = storedOnly ? nil : try await backend.makeBackend(progress: renderer.handler)
         let judgeBackend = try judge.makeBackend(progress: renderer.handler)
         let result = try await job.run(backend: model, database: database, judge: judgeBackend.map { JudgeRunner(backend: $0) },
                                        progress: renderer.handler)

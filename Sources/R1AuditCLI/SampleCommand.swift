@@ -89,8 +89,9 @@ struct SampleCommand: AsyncParsableCommand {
         let renderer = ProgressRenderer()
         defer { renderer.finish() }
         let plan = try makePlan()
-        let database = try runOptions.open()
+        // The model loads before the store opens: a bad --model leaves no empty run store behind.
         let model = try await backend.makeBackend(progress: renderer.handler)
+        let database = try runOptions.open()
         let summary = try await execute(plan: plan, backend: model, database: database, progress: renderer.handler)
         renderer.finish()
         try render(summary)

@@ -187,7 +187,8 @@ public struct Trainer: Sendable {
     /// Runs (or resumes) training from `model`, reporting each step. `onStep` runs after every step
     /// (the CLI stores the metrics there). Cancellation stops between tokens or micro-batches.
     public func run(model initial: PolicyModel, resume: Bool = false, progress: ProgressHandler? = nil,
-                    onStep: @Sendable (StepMetrics) async throws -> Void = { _ in }) async throws -> TrainingSummary {
+                    onStep: @Sendable (StepMetrics) async throws -> Void = { _ in },
+                    onRollouts: @Sendable ([RolloutText]) async throws -> Void = { _ in }) async throws -> TrainingSummary {
         let cfg = configuration
         var model = initial
         var optimizer = AdamW(configuration: cfg.optimizer, parameters: model.parameters)
@@ -222,15 +223,18 @@ public struct Trainer: Sendable {
                                                      progress: stepProgress)
             let rolloutSeconds = Date().timeIntervalSince(t0)
             // 2. Rewards.
-            var rollouts: [Rollout] = [], outcomes: [RewardOutcome] = []
+            var rollouts: [Rollout] = [], outcomes: [RewardOutcome] = [], texts: [RolloutText] = []
             let responseCount = responses.reduce(0) { $0 + $1.count }
             for (g, (prompt, group)) in zip(batch, responses).enumerated() {
                 stepProgress?(ProgressUpdate(phase: "scoring", completed: rollouts.count, total: responseCount))
-                for r in group {
+                for (i, r) in group.enumerated() {
                     let o = reward.score(prompt: prompt, response: r)
                     outcomes.append(o)
                     rollouts.append(Rollout(group: g, promptTokens: r.promptTokens, completionTokens: r.completionTokens,
                                             reward: o.reward, truncated: r.truncated))
+                    texts.append(RolloutText(step: step + 1, group: g, index: i,
+                                             prompt: prompt, response: r.text, outcome: o,
+                                             completionTokens: r.completionTokens.count, truncated: r.truncated))
                 }
             }
             // 3. Policy update.
@@ -251,6 +255,7 @@ public struct Trainer: Sendable {
             }
             summary.metrics.append(metrics); summary.finalStep = step + 1
             progress?(ProgressUpdate(phase: "training", completed: step + 1, total: cfg.steps, detail: metrics.summary))
+            try await onRollouts(texts)
             try await onStep(metrics)
         }
         return summary
@@ -295,4 +300,16 @@ public struct Trainer: Sendable {
             learnerTokensPerSecond: stats.seconds > 0 ? Double(stats.tokens) / stats.seconds : 0,
             learningRate: learningRate, evalAccuracy: nil)
     }
+}
+
+/// One rollout's text and reward, for the run store's rollout table (the report's rollout browser).
+public struct RolloutText: Sendable, Hashable {
+    /// The step that sampled it (1-based, as `StepMetrics.step`).
+    public var step: Int
+    /// The prompt's group within the step, and the response's index within its group.
+    public var group: Int, index: Int
+    /// The prompt, the response text and its reward.
+    public var prompt: TrainingPrompt, response: String, outcome: RewardOutcome
+    /// Generated tokens, and whether the budget cut it.
+    public var completionTokens: Int, truncated: Bool
 }

@@ -112,6 +112,13 @@ public enum TrainingSession {
         return try await trainer.run(model: policy, resume: resume, progress: progress, onStep: { m in
             try db.putMetrics(m.namedValues.map { StoredMetric(name: "train/" + $0.0, step: m.step, value: $0.1) })
             onStep(m)
+        }, onRollouts: { texts in
+            // Every rollout's text and reward, for the report's rollout browser (a resumed step rewrites its rows).
+            try db.put(rollouts: texts.map {
+                StoredRollout(step: $0.step, group: $0.group, index: $0.index, questionID: $0.prompt.id, prompt: $0.prompt.text,
+                              response: $0.response, reward: $0.outcome.reward, status: $0.outcome.status.rawValue,
+                              completionTokens: $0.completionTokens, truncated: $0.truncated)
+            })
         })
     }
 

@@ -66,6 +66,10 @@ struct ScriptedAuditBackend: Backend {
         #expect(choices.selection == sel && choices.overridden.isEmpty && record.value == Double(sel.kept.count))
         #expect(try trainDB.configJSON("train.from_audit") == record.payload)
         #expect(try trainDB.metrics(prefix: "train/").contains { $0.name == "train/zero_variance_group_share" && $0.step == 1 })
+        // Every rollout of the step is stored for the report's rollout browser: 1 prompt × G = 2, indices 0 and 1.
+        let rollouts = try trainDB.rollouts()
+        #expect(rollouts.map { [$0.step, $0.group, $0.index] } == [[1, 0, 0], [1, 0, 1]])
+        #expect(rollouts.allSatisfy { sel.kept.contains($0.questionID) && !$0.prompt.isEmpty && ["correct", "incorrect", "no-answer"].contains($0.status) })
 
         // Overrides win and are recorded; --keep-solved keeps the always-correct questions.
         let over = try #require(try R1Audit.parseAsRoot(["train", "--from-audit", "a", "--runs-dir", runs.path, "--keep-solved",

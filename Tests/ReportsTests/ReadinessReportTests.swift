@@ -30,7 +30,7 @@ import RunStore
             for (i, r) in rs.enumerated() {
                 _ = try db.insert(sample: StoredSample(questionID: q, template: "qwen-math", temperature: 0.6, topP: 1, sampleIndex: i,
                                                        seed: UInt64(i), prompt: q, response: r, promptTokens: 5, completionTokens: 8,
-                                                       finishReason: "stop", latency: 0, model: "tiny-model"))
+                                                       finishReason: .stop, latency: 0, model: "tiny-model"))
             }
         }
         // S = 20: the guesser is 5% at k = 1, 9.75% at k = 2, 18.5% at k = 4 (flagged there only).

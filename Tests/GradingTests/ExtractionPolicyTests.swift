@@ -32,7 +32,7 @@ struct ExtractionPolicyTests {
 
     @Test func paperParityHasNoFallback() {
         let p = ExtractionPolicy.paperParity(format: .boxed)
-        #expect(p.grade(response: "The answer is 4.", golds: ["4"], finishReason: .stop).status == .noAnswer)
+        #expect(p.grade(response: "The answer is 4.", golds: ["4"], finishReason: "stop").status == .noAnswer)
     }
 
     @Test func roundTripsThroughJSON() throws {
@@ -43,9 +43,9 @@ struct ExtractionPolicyTests {
 
     @Test func severalBoxesAnswerAListGold() {
         let p = ExtractionPolicy(format: .boxed)
-        #expect(p.grade(response: "x = \\boxed{1} and y = \\boxed{2}", golds: ["(1, 2)"], finishReason: .stop).correct)
-        #expect(p.grade(response: "roots \\boxed{3} and \\boxed{-2}", golds: ["-2, 3"], finishReason: .stop).correct)
-        #expect(!p.grade(response: "x = \\boxed{1} and y = \\boxed{3}", golds: ["(1, 2)"], finishReason: .stop).correct)
+        #expect(p.grade(response: "x = \\boxed{1} and y = \\boxed{2}", golds: ["(1, 2)"], finishReason: "stop").correct)
+        #expect(p.grade(response: "roots \\boxed{3} and \\boxed{-2}", golds: ["-2, 3"], finishReason: "stop").correct)
+        #expect(!p.grade(response: "x = \\boxed{1} and y = \\boxed{3}", golds: ["(1, 2)"], finishReason: "stop").correct)
     }
 
     /// Math-Verify 0.9.0's verdicts (checked in its venv): both sides rounded to 6 decimal places.
@@ -98,9 +98,9 @@ struct ExtractionPolicyTests {
     /// nothing else to read), and the truncation rule still holds.
     @Test func templateWithoutFormatReadsPlainText() throws {
         let p = try ExtractionPolicy.forTemplate(extraction: "none", paperParity: true, plainTextFallback: false)
-        #expect(p.grade(response: "So the answer is 12.", golds: ["12"], finishReason: .stop).correct)
-        #expect(p.grade(response: "So far we have 12 and then", golds: ["12"], finishReason: .length).status == .noAnswer)
+        #expect(p.grade(response: "So the answer is 12.", golds: ["12"], finishReason: "stop").correct)
+        #expect(p.grade(response: "So far we have 12 and then", golds: ["12"], finishReason: "length").status == .noAnswer)
         let boxedPaper = try ExtractionPolicy.forTemplate(extraction: "boxed", paperParity: true, plainTextFallback: false)
-        #expect(boxedPaper.grade(response: "So the answer is 12.", golds: ["12"], finishReason: .stop).status == .noAnswer)
+        #expect(boxedPaper.grade(response: "So the answer is 12.", golds: ["12"], finishReason: "stop").status == .noAnswer)
     }
 }

@@ -55,7 +55,7 @@ import Prompts
     func nonChatTemplatesKeepTheRenderedTextVerbatim(template: String) throws {
         let prompts = try Self.prompts(template, count: 3)
         let files = try TrainingExport.files(for: .verl, settings: Self.settings(template: template), prompts: prompts)
-        let rows = try Self.rows(files["train.jsonl"]) + Self.rows(files["val.jsonl"])
+        let rows = try Self.rows(files["train.jsonl"])     // 3 < 10 questions: val.jsonl repeats them
         #expect(try rows.map { try Self.messages($0) } == prompts.map { [["role": "user", "content": $0.text]] })
         let dataset = try #require(files["r1audit_dataset.py"])
         #expect(dataset.contains("class RenderedPromptDataset(RLHFDataset)"))

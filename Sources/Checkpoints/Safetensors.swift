@@ -121,10 +121,23 @@ public final class SafetensorsFile: @unchecked Sendable {
     }
 }
 
-/// Writes fp32 safetensors files (the training stage's checkpoints).
+/// Writes safetensors files (the training stage's checkpoints): F32, or BF16 rounded to nearest even.
 public enum SafetensorsWriter {
-    /// Writes `tensors` as F32 in the given order, with optional `__metadata__`.
-    public static func write(_ tensors: [(String, Tensor)], to url: URL, metadata: [String: String] = [:]) throws {
+    /// The element type written.
+    public enum DType: String, Sendable, CaseIterable {
+        case f32 = "F32", bf16 = "BF16"
+        var size: Int { self == .f32 ? 4 : 2 }
+    }
+
+    /// fp32 → bf16 bits, round to nearest even (NaN stays a quiet NaN), as torch's `.to(torch.bfloat16)`.
+    public static func bf16Bits(_ x: Float) -> UInt16 {
+        if x.isNaN { return 0x7FC0 }
+        let b = x.bitPattern
+        return UInt16(truncatingIfNeeded: (b &+ 0x7FFF &+ ((b >> 16) & 1)) >> 16)
+    }
+
+    /// Writes `tensors` as `dtype` in the given order, with optional `__metadata__`.
+    public static func write(_ tensors: [(String, Tensor)], to url: URL, metadata: [String: String] = [:], dtype: DType = .f32) throws {
         var header = [String: Any]()
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
@@ -132,8 +145,8 @@ public enum SafetensorsWriter {
             guard header[name] == nil else {
                 throw CheckpointError.invalidTensor(file: url.lastPathComponent, tensor: name, reason: "written twice")
             }
-            header[name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.count]] as [String: Any]
-            offset += 4 * t.count
+            header[name] = ["dtype": dtype.rawValue, "shape": t.shape, "data_offsets": [offset, offset + dtype.size * t.count]] as [String: Any]
+            offset += dtype.size * t.count
         }
         var json: Data
         do { json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]) } catch {
@@ -143,7 +156,12 @@ public enum SafetensorsWriter {
         var out = Data(capacity: 8 + json.count + offset)
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
         out.append(json)
-        for (_, t) in tensors { t.storage.withUnsafeBytes { out.append(contentsOf: $0) } }
+        for (_, t) in tensors {
+            switch dtype {
+            case .f32: t.storage.withUnsafeBytes { out.append(contentsOf: $0) }
+            case .bf16: t.storage.map { bf16Bits($0).littleEndian }.withUnsafeBytes { out.append(contentsOf: $0) }
+            }
+        }
         do { try out.write(to: url, options: .atomic) } catch {
             throw CheckpointError.writeFailed(path: url.path, reason: error.localizedDescription)
         }

@@ -93,6 +93,13 @@ struct ExportTrainingOptions: ParsableArguments {
     var clip: Double = 0.2
     @Option(help: "PPO epochs.")
     var ppoEpochs: Int = 1
+    @Option(help: "Optimiser steps per epoch (verl: ppo_mini_batch_size = prompts-per-step / N).")
+    var miniBatches: Int = 1
+    @Option(help: "Sequences per forward/backward (verl: the *_micro_batch_size_per_gpu).")
+    var microBatch: Int = 8
+    @Option(help: ArgumentHelp("Held-out questions for verl's validation files (default: a tail of --dataset held out).",
+                               valueName: "FILE|builtin|NAME"))
+    var evalDataset: String?
     @Option(help: "Training steps.")
     var steps: Int = 500
     @Option(help: "Seed.")
@@ -104,7 +111,9 @@ struct ExportTrainingOptions: ParsableArguments {
 
     func validate() throws {
         guard ObjectivePreset(rawValue: objective) != nil else { throw ValidationError("--objective must be dr-grpo, grpo or rloo") }
-        if groupSize < 2 || promptsPerStep < 1 || maxNewTokens < 1 || steps < 1 { throw ValidationError("sizes must be positive (group size ≥ 2)") }
+        if groupSize < 2 || promptsPerStep < 1 || maxNewTokens < 1 || steps < 1 || miniBatches < 1 || microBatch < 1 {
+            throw ValidationError("sizes must be positive (group size ≥ 2)")
+        }
     }
 
     /// `export trl|oat|verl --template/--temperature/--json`: ArgumentParser hands an option both commands
@@ -125,6 +134,10 @@ struct ExportTrainingOptions: ParsableArguments {
         let prompts = set.questions.map {
             TrainingPrompt(id: $0.id, text: tpl.render(question: $0.problem), golds: $0.golds)
         }
+        let validation = try evalDataset.map { name in
+            try datasetKeys.load(name, limit: nil, seed: seed) { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+                .questions.map { TrainingPrompt(id: $0.id, text: tpl.render(question: $0.problem), golds: $0.golds) }
+        } ?? []
         var obj = PolicyObjective(preset: ObjectivePreset(rawValue: objective) ?? .drGRPO, maxNewTokens: maxNewTokens)
         obj.clipLow = clip; obj.clipHigh = clip
         let settings = ExportSettings(model: model, objective: obj, groupSize: groupSize, promptsPerStep: promptsPerStep,
@@ -132,8 +145,9 @@ struct ExportTrainingOptions: ParsableArguments {
                                       ppoEpochs: ppoEpochs, steps: steps, seed: seed, template: tpl.name,
                                       policy: try ExtractionPolicy.forTemplate(extraction: tpl.extraction.rawValue,
                                                                                paperParity: !plainTextFallback,
-                                                                               plainTextFallback: plainTextFallback))
-        let files = try TrainingExport.files(for: framework, settings: settings, prompts: prompts)
+                                                                               plainTextFallback: plainTextFallback),
+                                      miniBatches: miniBatches, microBatch: microBatch)
+        let files = try TrainingExport.files(for: framework, settings: settings, prompts: prompts, validation: validation)
         let dir = URL(fileURLWithPath: out)
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -39,7 +39,10 @@ struct TrainCommand: AsyncParsableCommand {
         and incorrect responses, truncated share, zero-variance groups, clip fraction, entropy, gradient \
         norm, grader failures, rollout and learner tokens/s) and stores it in runs/RUN/run.sqlite. \
         Checkpoints are Hugging Face folders in runs/RUN/checkpoints/step-N (weights, config.json and tokenizer \
-        files, also when training from a GGUF; AdamW moments beside them); rerun with --resume to continue. \
+        files, also when training from a GGUF; AdamW moments beside them unless --no-save-optimizer; \
+        Hugging Face Trainer's trainer_state.json with every step's loss, reward and learning rate); rerun with \
+        --resume to continue (refused for a checkpoint saved without optimizer state: start a new run from it \
+        with --model DIR). --save-dtype bf16 halves the weights (a resume continues from the rounded weights). \
         --gradient-checkpointing recomputes each layer's activations in backward: about L times less \
         activation memory for one more forward, with bit-identical gradients.
 
@@ -130,6 +133,10 @@ struct TrainCommand: AsyncParsableCommand {
     var checkpointEvery: Int = 1
     @Option(help: "Keep only the newest N checkpoints (0: keep all; each holds the weights and AdamW moments, ~12 bytes per parameter).")
     var keepCheckpoints: Int = 2
+    @Flag(inversion: .prefixedNo, help: "Save the AdamW moments in each checkpoint (needed by --resume; ~8 bytes per parameter).")
+    var saveOptimizer = true
+    @Option(help: "Checkpoint weights dtype: fp32 (exact, resumes bit-exactly) or bf16 (half the size).")
+    var saveDtype: CheckpointFormat.WeightsDType = .fp32
     @Flag(help: "Continue from the run's last checkpoint (weights, optimiser, step; data order and seeds follow).")
     var resume = false
     @Option(help: "CPU threads.")
@@ -176,7 +183,8 @@ struct TrainCommand: AsyncParsableCommand {
                                           precision: precision ?? .forThisCPU),
             optimizer: AdamWConfiguration(learningRate: learningRate, weightDecay: weightDecay, maxGradNorm: maxGradNorm,
                                           schedule: warmupSteps > 0 ? .warmup(steps: warmupSteps) : .constant),
-            seed: seed, evalEvery: evalEvery, checkpointEvery: checkpointEvery)
+            seed: seed, evalEvery: evalEvery, checkpointEvery: checkpointEvery,
+            checkpointFormat: CheckpointFormat(weights: saveDtype, saveOptimizer: saveOptimizer))
     }
 
     /// The settings a run uses after --from-audit and the explicit overrides.
@@ -241,3 +249,5 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension CheckpointFormat.WeightsDType: ExpressibleByArgument {}

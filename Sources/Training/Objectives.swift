@@ -36,6 +36,8 @@ public enum TrainingError: Error, Sendable, Equatable, LocalizedError {
     case nonFinite(step: Int, what: String)
     /// A fresh (non-resume) run was asked to write where a training run already is.
     case runExists(path: String, found: String)
+    /// --resume found a checkpoint saved without optimiser state.
+    case noOptimizerState(checkpoint: String)
 
     public var errorDescription: String? {
         switch self {
@@ -50,6 +52,10 @@ public enum TrainingError: Error, Sendable, Equatable, LocalizedError {
         case let .invalidOption(n, v, r): return "--\(n) \(v): \(r)"
         case let .nonFinite(s, w):
             return "step \(s): \(w) is not finite; lower --learning-rate or enable --max-grad-norm"
+        case let .noOptimizerState(c):
+            return "\(c): the checkpoint was saved without optimizer state (--no-save-optimizer), and --resume needs the AdamW moments "
+                + "to continue the run exactly; start a new run from it with --model \(c) (the optimizer restarts), "
+                + "or save with --save-optimizer to make runs resumable"
         case let .runExists(p, f):
             return "\(p) already holds a training run (\(f)); rerun with --resume to continue it, "
                 + "or pick another --run (or delete that folder) to start over"

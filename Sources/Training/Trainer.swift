@@ -28,14 +28,17 @@ public struct TrainerConfiguration: Sendable, Codable, Hashable {
     public var evalEvery: Int
     /// Checkpoint every this many steps (0 = only at the end).
     public var checkpointEvery: Int
+    /// How checkpoints are written (nil: fp32 weights with optimiser state). Not part of the resume
+    /// fingerprint: a resumed run may save differently.
+    public var checkpointFormat: CheckpointFormat?
 
     /// A run configuration.
     public init(steps: Int, promptsPerStep: Int, groupSize: Int, sampling: SamplingParameters,
                 learner: LearnerConfiguration, optimizer: AdamWConfiguration, seed: UInt64,
-                evalEvery: Int = 0, checkpointEvery: Int = 0) {
+                evalEvery: Int = 0, checkpointEvery: Int = 0, checkpointFormat: CheckpointFormat? = nil) {
         self.steps = steps; self.promptsPerStep = promptsPerStep; self.groupSize = groupSize
         self.sampling = sampling; self.learner = learner; self.optimizer = optimizer; self.seed = seed
-        self.evalEvery = evalEvery; self.checkpointEvery = checkpointEvery
+        self.evalEvery = evalEvery; self.checkpointEvery = checkpointEvery; self.checkpointFormat = checkpointFormat
     }
 
     /// Checks the values a run cannot start with.
@@ -53,7 +56,7 @@ public struct TrainerConfiguration: Sendable, Codable, Hashable {
     /// and gradient checkpointing).
     var fingerprint: String {
         var c = self
-        c.steps = 0; c.evalEvery = 0; c.checkpointEvery = 0
+        c.steps = 0; c.evalEvery = 0; c.checkpointEvery = 0; c.checkpointFormat = nil   // nil is not encoded: old fingerprints hold
         c.learner.gradientCheckpointing = false                  // memory only: a resume may switch it
         let enc = JSONEncoder()
         enc.outputFormatting = .sortedKeys
@@ -203,6 +206,8 @@ public struct Trainer: Sendable {
             }
             start = state.step
         }
+        // HF trainer_state.json's log_history: the resumed checkpoint's entries, then one per step run here.
+        var history = resume ? (checkpoints?.latest().map(CheckpointStore.logHistory) ?? []).filter { $0.step <= start } : []
         let reference: PolicyModel? = cfg.learner.objective.klCoefficient != 0 ? initial : nil
         let learner = PolicyUpdate(configuration: cfg.learner)
         let workspace = DecoderWorkspace(gradientCheckpointing: cfg.learner.gradientCheckpointing, precision: cfg.learner.precision)
@@ -249,9 +254,15 @@ public struct Trainer: Sendable {
             if cfg.evalEvery > 0, !evalPrompts.isEmpty, (step + 1) % cfg.evalEvery == 0 || step + 1 == cfg.steps {
                 metrics.evalAccuracy = try await evaluate(model: model)
             }
+            history.append(HFLogEntry(metrics, epoch: HFTrainerState.epoch(step: step + 1, promptsPerStep: cfg.promptsPerStep,
+                                                                           promptCount: prompts.count)))
             if let store = checkpoints, (cfg.checkpointEvery > 0 && (step + 1) % cfg.checkpointEvery == 0) || step + 1 == cfg.steps {
                 let state = TrainerState(step: step + 1, optimizerStep: optimizer.step, seed: cfg.seed, settings: cfg.fingerprint)
-                summary.lastCheckpoint = try store.save(model: model, optimizer: optimizer, state: state).path
+                let hf = HFTrainerState(globalStep: step + 1, maxSteps: cfg.steps, promptsPerStep: cfg.promptsPerStep,
+                                        promptCount: prompts.count, batchSize: cfg.promptsPerStep * cfg.groupSize,
+                                        evalSteps: cfg.evalEvery, saveSteps: max(cfg.checkpointEvery, 1), log: history)
+                summary.lastCheckpoint = try store.save(model: model, optimizer: optimizer, state: state,
+                                                        format: cfg.checkpointFormat ?? CheckpointFormat(), hfState: hf).path
             }
             summary.metrics.append(metrics); summary.finalStep = step + 1
             progress?(ProgressUpdate(phase: "training", completed: step + 1, total: cfg.steps, detail: metrics.summary))

@@ -1,24 +1,17 @@
-// Checkpoints as Hugging Face folders (model.safetensors + config.json + the tokenizer files), which
-// transformers' from_pretrained and our engine load, plus the optimiser moments and the loop state
-// needed by --resume (as HF Trainer's optimizer.pt / trainer_state.json, in safetensors and JSON).
+// Checkpoints as Hugging Face folders (model.safetensors in F32 or BF16 + config.json + the tokenizer
+// files), which transformers' from_pretrained and our engine load, plus — unless --no-save-optimizer —
+// the AdamW moments (optimizer.safetensors, HF Trainer's optimizer.pt), HF Trainer's trainer_state.json
+// and the loop state --resume needs (r1audit_state.json; see HFTrainerState.swift).
 // A `latest` file is written last, so a run killed mid-save resumes from the previous complete one.
+// --resume refuses a checkpoint without optimiser state (restarting AdamW's moments would not continue
+// the run bit-exactly, the promise of --resume); such a checkpoint starts a new run with --model DIR.
+// A BF16 checkpoint resumes from its rounded weights (exact from there on, not bit-identical to an
+// uninterrupted run).
 
 import Foundation
 import Checkpoints
 import Models
 import Tensors
-
-/// The loop state saved beside the weights.
-public struct TrainerState: Sendable, Codable, Hashable {
-    /// RL steps completed.
-    public var step: Int
-    /// AdamW steps taken.
-    public var optimizerStep: Int
-    /// The run's seed (data order and sampling seeds derive from it and the step).
-    public var seed: UInt64
-    /// Fingerprint of the settings that must not change on resume.
-    public var settings: String
-}
 
 /// Reads and writes the checkpoints of one run under `directory`.
 public struct CheckpointStore: Sendable {
@@ -41,8 +34,11 @@ public struct CheckpointStore: Sendable {
         self.generatedFiles = generatedFiles; self.keepLast = keepLast
     }
 
+    /// The loop-state file --resume reads.
+    public static let stateFile = "r1audit_state.json"
+
     /// Writes an HF folder for `model` at `url` (no optimiser state): what `export` and evaluation load.
-    public func writeModelFolder(_ model: PolicyModel, to url: URL) throws {
+    public func writeModelFolder(_ model: PolicyModel, to url: URL, dtype: CheckpointFormat.WeightsDType = .fp32) throws {
         let fm = FileManager.default
         do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
             throw TrainingError.io(path: url.path, reason: "cannot create the folder: \(error.localizedDescription)")
@@ -52,9 +48,10 @@ public struct CheckpointStore: Sendable {
                 ?? Tensor(zeros: s.shape))
         }
         do {
-            try SafetensorsWriter.write(named, to: url.appendingPathComponent("model.safetensors"), metadata: ["format": "pt"])
+            try SafetensorsWriter.write(named, to: url.appendingPathComponent("model.safetensors"), metadata: ["format": "pt"],
+                                        dtype: dtype == .bf16 ? .bf16 : .f32)
         } catch { throw TrainingError.io(path: url.path, reason: "\(error.localizedDescription)") }
-        try configJSON(model.configuration).write(to: url.appendingPathComponent("config.json"))
+        try configJSON(model.configuration, dtype: dtype).write(to: url.appendingPathComponent("config.json"))
         for (name, data) in generatedFiles.sorted(by: { $0.key < $1.key }) {
             do { try data.write(to: url.appendingPathComponent(name), options: .atomic) } catch {
                 throw TrainingError.io(path: url.appendingPathComponent(name).path, reason: error.localizedDescription)
@@ -69,10 +66,10 @@ public struct CheckpointStore: Sendable {
         }
     }
 
-    /// config.json for the checkpoint: the base config (dtype float32) or one built from the configuration,
-    /// in the format checkpoints have always had (HF key names; `eos_token_id` a single id, absent when
-    /// there is none), which `DecoderConfiguration(configJSON:)` and transformers read.
-    func configJSON(_ cfg: DecoderConfiguration) throws -> Data {
+    /// config.json for the checkpoint: the base config (torch_dtype of the weights written) or one built from
+    /// the configuration, in the format checkpoints have always had (HF key names; `eos_token_id` a single id,
+    /// absent when there is none), which `DecoderConfiguration(configJSON:)` and transformers read.
+    func configJSON(_ cfg: DecoderConfiguration, dtype: CheckpointFormat.WeightsDType = .fp32) throws -> Data {
         var dict: [String: Any]
         if let base = baseConfigJSON, let d = try? JSONSerialization.jsonObject(with: base) as? [String: Any] {
             dict = d
@@ -87,25 +84,39 @@ public struct CheckpointStore: Sendable {
             dict["architectures"] = [cfg.modelType == "qwen2" ? "Qwen2ForCausalLM" : "LlamaForCausalLM"]
             dict["hidden_act"] = "silu"
         }
-        dict["torch_dtype"] = "float32"
+        dict["torch_dtype"] = dtype.torchDType
         return try JSONSerialization.data(withJSONObject: dict, options: [.prettyPrinted, .sortedKeys])
     }
 
-    /// Saves weights, optimiser moments and loop state as `step-NNNNNN`, then points `latest` at it.
+    /// Saves weights (in `format`'s dtype), the optimiser moments (if `format` keeps them), HF's
+    /// trainer_state.json (`hfState`, or one without log history) and the loop state as `step-NNNNNN`,
+    /// then points `latest` at it.
     @discardableResult
-    public func save(model: PolicyModel, optimizer: AdamW, state: TrainerState) throws -> URL {
+    public func save(model: PolicyModel, optimizer: AdamW, state: TrainerState, format: CheckpointFormat = CheckpointFormat(),
+                     hfState: HFTrainerState? = nil) throws -> URL {
         let url = directory.appendingPathComponent(String(format: "step-%06d", state.step))
-        try writeModelFolder(model, to: url)
-        var moments: [(String, Tensor)] = []
-        for s in model.parameters.slots {
-            let r = s.offset..<(s.offset + s.count)
-            moments.append(("exp_avg." + s.name, (try? Tensor(shape: s.shape, storage: Array(optimizer.m[r]))) ?? Tensor(zeros: s.shape)))
-            moments.append(("exp_avg_sq." + s.name, (try? Tensor(shape: s.shape, storage: Array(optimizer.v[r]))) ?? Tensor(zeros: s.shape)))
-        }
+        try writeModelFolder(model, to: url, dtype: format.weights)
+        var state = state
+        state.format = format
+        let hf = hfState ?? HFTrainerState(globalStep: state.step, maxSteps: state.step, promptsPerStep: 1, promptCount: 1,
+                                           batchSize: 1, evalSteps: 0, saveSteps: 1, log: [])
+        let optimizerFile = url.appendingPathComponent("optimizer.safetensors")
         do {
-            try SafetensorsWriter.write(moments, to: url.appendingPathComponent("optimizer.safetensors"),
-                                        metadata: ["step": String(optimizer.step)])
-            try JSONEncoder().encode(state).write(to: url.appendingPathComponent("trainer_state.json"), options: .atomic)
+            if format.saveOptimizer {
+                var moments: [(String, Tensor)] = []
+                for s in model.parameters.slots {
+                    let r = s.offset..<(s.offset + s.count)
+                    moments.append(("exp_avg." + s.name, (try? Tensor(shape: s.shape, storage: Array(optimizer.m[r]))) ?? Tensor(zeros: s.shape)))
+                    moments.append(("exp_avg_sq." + s.name, (try? Tensor(shape: s.shape, storage: Array(optimizer.v[r]))) ?? Tensor(zeros: s.shape)))
+                }
+                try SafetensorsWriter.write(moments, to: optimizerFile, metadata: ["step": String(optimizer.step)])
+            } else if FileManager.default.fileExists(atPath: optimizerFile.path) {
+                try FileManager.default.removeItem(at: optimizerFile)       // a rewritten step folder keeps no stale moments
+            }
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try enc.encode(state).write(to: url.appendingPathComponent(Self.stateFile), options: .atomic)
+            try hf.json().write(to: url.appendingPathComponent("trainer_state.json"), options: .atomic)
             try Data(url.lastPathComponent.utf8).write(to: directory.appendingPathComponent("latest"), options: .atomic)
         } catch let e as TrainingError { throw e } catch {
             throw TrainingError.io(path: url.path, reason: error.localizedDescription)
@@ -135,17 +146,35 @@ public struct CheckpointStore: Sendable {
         return directory.appendingPathComponent(name)
     }
 
+    /// The loop state of the checkpoint at `url`: r1audit_state.json, or the trainer_state.json of
+    /// checkpoints written before it.
+    public static func loopState(at url: URL) throws -> TrainerState {
+        let current = url.appendingPathComponent(stateFile), legacy = url.appendingPathComponent("trainer_state.json")
+        let path = FileManager.default.fileExists(atPath: current.path) ? current : legacy
+        do { return try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: path)) } catch {
+            throw TrainingError.corruptState(path: path.path, reason: "unreadable trainer state (\(error.localizedDescription))")
+        }
+    }
+
+    /// The log_history of the checkpoint at `url` (empty for checkpoints without HF's trainer_state.json).
+    public static func logHistory(at url: URL) -> [HFLogEntry] {
+        guard let data = try? Data(contentsOf: url.appendingPathComponent("trainer_state.json")),
+              let hf = try? JSONDecoder().decode(HFTrainerState.self, from: data) else { return [] }
+        return hf.log_history
+    }
+
     /// Loads the last checkpoint into `model` and `optimizer`; returns its state, or nil when there is none.
+    /// A checkpoint saved without optimiser state is refused (`TrainingError.noOptimizerState`).
     public func restore(model: inout PolicyModel, optimizer: inout AdamW) throws -> TrainerState? {
         guard let url = latest() else { return nil }
-        let statePath = url.appendingPathComponent("trainer_state.json")
-        let state: TrainerState
-        do { state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: statePath)) } catch {
-            throw TrainingError.corruptState(path: statePath.path, reason: "unreadable trainer state (\(error.localizedDescription))")
+        let state = try Self.loopState(at: url)
+        let optimizerFile = url.appendingPathComponent("optimizer.safetensors")
+        if state.format?.saveOptimizer == false || !FileManager.default.fileExists(atPath: optimizerFile.path) {
+            throw TrainingError.noOptimizerState(checkpoint: url.path)
         }
         do {
             let weights = try SafetensorsFile(url: url.appendingPathComponent("model.safetensors"))
-            let moments = try SafetensorsFile(url: url.appendingPathComponent("optimizer.safetensors"))
+            let moments = try SafetensorsFile(url: optimizerFile)
             for s in model.parameters.slots {
                 let w = try weights.tensor(s.name), m = try moments.tensor("exp_avg." + s.name), v = try moments.tensor("exp_avg_sq." + s.name)
                 guard w.count == s.count, m.count == s.count, v.count == s.count else {

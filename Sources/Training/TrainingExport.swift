@@ -40,22 +40,30 @@ public struct ExportSettings: Sendable, Codable, Hashable {
     /// Where the reward reads answers: the `ExtractionPolicy` the trainer and the audit use, embedded in
     /// reward.py as JSON so the exported reward follows the same rule.
     public var policy: ExtractionPolicy
+    /// Optimiser steps per PPO epoch (r1audit `--mini-batches`): verl's ppo_mini_batch_size is
+    /// promptsPerStep / miniBatches prompts (verl multiplies it by rollout.n).
+    public var miniBatches: Int
+    /// Sequences per forward/backward (r1audit `--micro-batch`): verl's *_micro_batch_size_per_gpu.
+    public var microBatch: Int
 
     /// Bundles the settings.
     public init(model: String, objective: PolicyObjective, groupSize: Int, promptsPerStep: Int, maxNewTokens: Int,
                 temperature: Double, learningRate: Double, ppoEpochs: Int, steps: Int, seed: UInt64,
-                template: String, policy: ExtractionPolicy) {
+                template: String, policy: ExtractionPolicy, miniBatches: Int = 1, microBatch: Int = 8) {
         self.model = model; self.objective = objective; self.groupSize = groupSize; self.promptsPerStep = promptsPerStep
         self.maxNewTokens = maxNewTokens; self.temperature = temperature; self.learningRate = learningRate
         self.ppoEpochs = ppoEpochs; self.steps = steps; self.seed = seed; self.template = template; self.policy = policy
+        self.miniBatches = miniBatches; self.microBatch = microBatch
     }
 }
 
 /// Builds the exported files (name → contents).
 public enum TrainingExport {
-    /// The files for `framework`, with prompts already rendered through the template.
+    /// The files for `framework`, with prompts already rendered through the template. `validation` are
+    /// held-out prompts (verl's val files); without them verl validates on a held-out tail of `prompts`
+    /// (`verlSplit`), which it then does not train on. TRL and oat take no validation set.
     public static func files(for framework: TrainingFramework, settings s: ExportSettings,
-                             prompts: [TrainingPrompt]) throws -> [String: String] {
+                             prompts: [TrainingPrompt], validation: [TrainingPrompt] = []) throws -> [String: String] {
         var out: [String: String] = ["reward.py": try rewardScript(s)]
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -136,37 +144,19 @@ public enum TrainingExport {
               --gpus 1 --collocate --vllm_sleep --gradient-checkpointing --flash-attn --bf16
             """
         case .verl:
-            out["train.jsonl"] = try jsonl(prompts.map {
-                ["data_source": .s("r1audit"), "prompt": .chat($0.text), "ability": .s("math"),
-                 "reward_model": .dict(["style": "rule", "ground_truth": $0.golds.first ?? ""]), "extra_info": .dict(["id": $0.id])]
-            })
-            let estimator = o.baseline == .leaveOneOut ? "rloo" : "grpo"
+            let (train, val) = verlSplit(prompts, validation: validation)
+            let asChat = verlUsesChatMessages(train + val)
+            out["train.jsonl"] = try jsonl(train.map { verlRow($0, asChat: asChat) })
+            out["val.jsonl"] = try jsonl(val.map { verlRow($0, asChat: asChat) })
+            if !asChat { out["r1audit_dataset.py"] = verlDatasetClass(template: s.template) }
             out["to_parquet.py"] = """
             # verl reads parquet: python to_parquet.py (needs pandas + pyarrow)
             import pandas as pd
-            pd.read_json("train.jsonl", lines=True).to_parquet("train.parquet")
+            for split in ("train", "val"):
+                pd.read_json(f"{split}.jsonl", lines=True, dtype=False).to_parquet(f"{split}.parquet")
             """
-            out["launch_verl.sh"] = """
-            #!/bin/sh
-            # Exported by r1audit export-training verl. Aggregation \(o.aggregation.rawValue) is verl's loss_agg_mode of the same name.
-            # Prompts are already rendered with the \(s.template) template; verl wraps them as one user message.
-            python to_parquet.py
-            python3 -m verl.trainer.main_ppo \\
-              algorithm.adv_estimator=\(estimator) \\
-              algorithm.norm_adv_by_std_in_grpo=\(std) \\
-              algorithm.use_kl_in_reward=False \\
-              actor_rollout_ref.actor.loss_agg_mode=\(o.aggregation.rawValue) \\
-              actor_rollout_ref.actor.use_kl_loss=\(o.klCoefficient > 0 ? "True" : "False") actor_rollout_ref.actor.kl_loss_coef=\(o.klCoefficient) \\
-              actor_rollout_ref.actor.clip_ratio_low=\(o.clipLow) actor_rollout_ref.actor.clip_ratio_high=\(o.clipHigh) \\
-              actor_rollout_ref.actor.ppo_epochs=\(s.ppoEpochs) \\
-              actor_rollout_ref.actor.optim.lr=\(s.learningRate) \\
-              actor_rollout_ref.model.path=\(s.model) \\
-              actor_rollout_ref.rollout.n=\(s.groupSize) actor_rollout_ref.rollout.temperature=\(s.temperature) \\
-              data.train_files=train.parquet data.val_files=train.parquet \\
-              data.train_batch_size=\(s.promptsPerStep) data.max_response_length=\(s.maxNewTokens) \\
-              custom_reward_function.path=reward.py custom_reward_function.name=compute_score \\
-              trainer.total_training_steps=\(s.steps) trainer.n_gpus_per_node=1 trainer.nnodes=1
-            """
+            out["launch_verl.sh"] = verlLaunch(s, asChat: asChat, valCount: val.count,
+                                               heldOut: validation.isEmpty ? (train.count == prompts.count ? 0 : val.count) : nil)
         }
         return out
     }
@@ -269,13 +259,13 @@ public enum TrainingExport {
 /// The JSON values the exported rows use.
 enum AnyEncodable: Encodable {
     case s(String)
-    case chat(String)
+    case messages([[String: String]])
     case dict([String: String])
     func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
         case let .s(v): try c.encode(v)
-        case let .chat(v): try c.encode([["role": "user", "content": v]])
+        case let .messages(v): try c.encode(v)
         case let .dict(v): try c.encode(v)
         }
     }

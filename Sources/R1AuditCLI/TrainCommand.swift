@@ -11,7 +11,7 @@ extension TrainingError: BadInputError {
     /// Options, batches and configurations are input; I/O and non-finite losses are runtime failures.
     public var isBadInput: Bool {
         switch self {
-        case .invalidOption, .unsupportedConfiguration, .missingTensor, .shapeMismatch, .corruptState, .runExists: return true
+        case .invalidOption, .unsupportedConfiguration, .missingTensor, .shapeMismatch, .corruptState, .runExists, .noOptimizerState: return true
         case .invalidBatch, .io, .nonFinite: return false
         }
     }

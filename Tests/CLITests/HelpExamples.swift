@@ -62,6 +62,8 @@ enum HelpExamples {
         while i < lines.count {
             var line = lines[i].trimmingCharacters(in: .whitespaces)
             i += 1
+            // The argument parser's synopsis (`USAGE: r1audit x [--a <a>] …`) is a grammar, not an example.
+            if line.uppercased().hasPrefix("USAGE:") { continue }
             if let colon = line.range(of: ":"), !line.hasPrefix("r1audit"),
                line[..<colon.lowerBound].split(separator: " ").count <= 3,
                line[colon.upperBound...].trimmingCharacters(in: .whitespaces).hasPrefix("r1audit ") {

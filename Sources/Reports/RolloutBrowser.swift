@@ -19,7 +19,8 @@ public enum RolloutBrowser {
 
     /// The section, or nil when the run stored no rollouts.
     public static func section(database: RunDatabase, perCategory: Int = 2) throws -> ReportSection? {
-        let steps = shownSteps(try database.rolloutSteps())
+        let stored = try database.rolloutSteps()
+        let steps = shownSteps(stored)
         guard !steps.isEmpty else { return nil }
         let rollouts = try database.rollouts(steps: Set(steps))
         var picked: [ReportSample] = [], totals: [String: Int] = [:]
@@ -30,10 +31,7 @@ public enum RolloutBrowser {
                 let members = rows.filter(keep)
                 totals[category] = members.count
                 // One per question where possible, so the examples are not G copies of one prompt's group.
-                var seen = Set<String>(), chosen: [StoredRollout] = []
-                for r in members where chosen.count < perCategory && seen.insert(r.questionID).inserted { chosen.append(r) }
-                for r in members where chosen.count < perCategory && !chosen.contains(r) { chosen.append(r) }
-                picked += chosen.map { r in
+                picked += SampleBrowser.examples(members, count: perCategory, question: \.questionID).map { r in
                     ReportSample(category: category, questionID: r.questionID,
                                  labels: [ReportFact("step", "\(r.step)"), ReportFact("group", "\(r.group)"),
                                           ReportFact("response", "\(r.index)"), ReportFact("reward", String(format: "%g", r.reward)),
@@ -48,7 +46,7 @@ public enum RolloutBrowser {
             caption: ReportCaption(
                 measures: "What the policy wrote during RL: example rollouts of the first, middle and last stored step, rewarded and not.",
                 method: "Up to \(perCategory) per category, one per question where possible, in group order; the reward and its status are the ones the trainer used for the update.",
-                provenance: [ReportFact("steps with rollouts", "\(try database.rolloutSteps().count)")]),
+                provenance: [ReportFact("steps with rollouts", "\(stored.count)")]),
             samples: picked, sampleTotals: totals)
     }
 }

@@ -51,11 +51,7 @@ public enum SampleBrowser {
         var shown = Set<SampleKey>(), picked: [ReportSample] = []
         for category in outcomeCategories + [keywordCategory] {
             let candidates = (byCategory[category] ?? []).filter { !shown.contains($0.key) }
-            var seenQuestions = Set<String>(), chosen: [StoredSample] = []
-            for s in candidates where chosen.count < perCategory && seenQuestions.insert(s.questionID).inserted { chosen.append(s) }
-            if chosen.count < perCategory {   // too few distinct questions: allow repeats
-                for s in candidates where chosen.count < perCategory && !chosen.contains(s) { chosen.append(s) }
-            }
+            let chosen = examples(candidates, count: perCategory, question: \.questionID)
             for s in chosen { shown.insert(s.key) }
             picked += chosen.map { s in
                 ReportSample(category: category, questionID: s.questionID,
@@ -87,5 +83,14 @@ public enum SampleBrowser {
         labels.append(ReportFact("gold", golds.map { $0.isEmpty ? "none stored" : $0.joined(separator: " or ") } ?? "question not stored"))
         if let keywords, !keywords.isEmpty { labels.append(ReportFact("keywords", keywords.joined(separator: ", "))) }
         return labels
+    }
+
+    /// Up to `count` of `candidates` in order, one per question first, then repeats when there are too few
+    /// distinct questions (so a category is not filled with copies of one question's responses).
+    static func examples<T: Hashable>(_ candidates: [T], count: Int, question: (T) -> String) -> [T] {
+        var seen = Set<String>(), chosen: [T] = []
+        for c in candidates where chosen.count < count && seen.insert(question(c)).inserted { chosen.append(c) }
+        for c in candidates where chosen.count < count && !chosen.contains(c) { chosen.append(c) }
+        return chosen
     }
 }

@@ -54,13 +54,13 @@ extension RunDatabase {
     public func rollouts(steps: Set<Int>? = nil) throws -> [StoredRollout] {
         try read("reading rollouts") { db in
             guard try db.tableExists("rollouts") else { return [] }   // a store opened read-only before the migration
-            return try Row.fetchAll(db, sql: "SELECT * FROM rollouts ORDER BY step, grp, idx").compactMap { row in
-                let step: Int = row["step"]
-                if let steps, !steps.contains(step) { return nil }
-                return StoredRollout(step: step, group: row["grp"], index: row["idx"], questionID: row["question_id"],
-                                     prompt: row["prompt"], response: row["response"], reward: row["reward"],
-                                     status: row["status"], completionTokens: row["completion_tokens"],
-                                     truncated: row["truncated"])
+            // Only the asked steps' rows are read (their texts are most of the store's size).
+            let filter = steps.map { " WHERE step IN (" + $0.sorted().map(String.init).joined(separator: ",") + ")" } ?? ""
+            return try Row.fetchAll(db, sql: "SELECT * FROM rollouts" + filter + " ORDER BY step, grp, idx").map { row in
+                StoredRollout(step: row["step"], group: row["grp"], index: row["idx"], questionID: row["question_id"],
+                              prompt: row["prompt"], response: row["response"], reward: row["reward"],
+                              status: row["status"], completionTokens: row["completion_tokens"],
+                              truncated: row["truncated"])
             }
         }
     }

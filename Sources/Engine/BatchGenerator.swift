@@ -50,13 +50,16 @@ struct BatchGenerator {
     let rowBudget: Int
     let threads: Int
 
-    /// Generates every request, calling `emit` with each completion as it finishes.
-    func run(_ requests: [CompletionRequest], emit: (IndexedCompletion) -> Void) throws {
+    /// Generates every request, calling `emit` with each completion as it finishes; stops with
+    /// `CancellationError` at the next pass once `isCancelled` returns true (the generating thread is not
+    /// a task, so `Task.isCancelled` would never be set there).
+    func run(_ requests: [CompletionRequest], isCancelled: () -> Bool = { Task.isCancelled },
+             emit: (IndexedCompletion) -> Void) throws {
         let c = model.configuration
         var queue = Array(requests.indices.reversed())
         var live: [LiveSequence] = []
         while !queue.isEmpty || !live.isEmpty {
-            try Task.checkCancellation()
+            if isCancelled() { throw CancellationError() }
             // A request cancelled through its control ends now with what it has (finish reason length).
             live.removeAll { seq in
                 guard seq.request.control?.isCancelled == true else { return false }

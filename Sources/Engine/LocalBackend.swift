@@ -85,16 +85,19 @@ public final class LocalBackend: Backend, @unchecked Sendable {
     public func complete(_ requests: [CompletionRequest]) -> AsyncThrowingStream<IndexedCompletion, Error> {
         let generator = BatchGenerator(model: model, tokenizer: TokenizerAdapter(tokenizer),
                                        maxBatch: maxBatchSize, rowBudget: rowBudget, threads: threads)
+        // On a thread of its own, not the cooperative pool (see `DedicatedThread`): `serve` keeps answering
+        // while its batches generate.
         return AsyncThrowingStream { continuation in
-            let task = Task.detached(priority: .userInitiated) {
+            let flag = CancellationFlag()
+            continuation.onTermination = { _ in flag.cancel() }
+            DedicatedThread.start(name: "r1audit-generate", flag: flag) { flag in
                 do {
-                    try generator.run(requests) { continuation.yield($0) }
+                    try generator.run(requests, isCancelled: { flag.isCancelled }) { continuation.yield($0) }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)
                 }
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 

@@ -47,7 +47,12 @@ struct ExampleWorkspace {
 struct BinaryRun {
     let status: Int32, crashed: Bool, hung: Bool, out: String, err: String
 
-    static func run(_ args: [String], in dir: URL, environment: [String: String] = [:], limit: TimeInterval = 600) throws -> BinaryRun {
+    /// Runs the binary off the cooperative pool (see `offPool`).
+    static func run(_ args: [String], in dir: URL, environment: [String: String] = [:], limit: TimeInterval = 600) async throws -> BinaryRun {
+        try await offPool { try runBlocking(args, in: dir, environment: environment, limit: limit) }
+    }
+
+    static func runBlocking(_ args: [String], in dir: URL, environment: [String: String], limit: TimeInterval) throws -> BinaryRun {
         let process = Process()
         process.executableURL = r1auditBinary
         process.arguments = args
@@ -80,11 +85,17 @@ struct BinaryRun {
 }
 
 /// A long-running `r1audit serve` child: started, waited for until it prints its URL, stopped with SIGTERM.
-final class ServeProcess {
+final class ServeProcess: @unchecked Sendable {
+    // Unchecked: one test owns it; `start` and `stop` only move it to a compute thread and back.
     let process = Process(), outURL: URL
     private(set) var url: String?
 
-    init(_ args: [String], in dir: URL) throws {
+    /// Starts the child off the cooperative pool and waits (up to 120 s) until it prints its URL.
+    static func start(_ args: [String], in dir: URL) async throws -> ServeProcess {
+        try await offPool { try ServeProcess(args, in: dir) }
+    }
+
+    private init(_ args: [String], in dir: URL) throws {
         outURL = dir.appendingPathComponent(".serve-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
         process.executableURL = r1auditBinary
@@ -102,7 +113,11 @@ final class ServeProcess {
     }
 
     /// SIGTERM, then the exit status.
-    func stop() -> Int32 {
+    func stop() async -> Int32 {
+        (try? await offPool { self.stopBlocking() }) ?? -1
+    }
+
+    func stopBlocking() -> Int32 {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: outURL)
@@ -234,11 +249,11 @@ struct ExampleSubstitution {
     /// Every shown example runs through the binary, in order (so `audit --run qwen` precedes `report qwen`),
     /// against the tiny model and a tiny `r1audit serve`, without a usage error or a crash.
     @Test(.enabled(if: r1auditBinary != nil, "the r1audit binary is built next to the tests"))
-    func everyExampleRuns() throws {
+    func everyExampleRuns() async throws {
         let workspace = try ExampleWorkspace()
         defer { workspace.remove() }
-        let server = try ServeProcess(["serve", "--model", workspace.model, "--port", "0", "--model-id", "tiny"], in: workspace.cwd)
-        defer { _ = server.stop() }
+        let server = try await ServeProcess.start(["serve", "--model", workspace.model, "--port", "0", "--model-id", "tiny"], in: workspace.cwd)
+        defer { _ = server.stopBlocking() }
         let url = try #require(server.url, "the tiny `r1audit serve` did not start")
         let substitution = ExampleSubstitution(workspace: workspace, serverURL: url)
         let environment = ["R1AUDIT_DATASETS": workspace.datasets.path]
@@ -246,12 +261,12 @@ struct ExampleSubstitution {
             let args = substitution.apply(example.arguments)
             let shown = "\(example)\n  as: r1audit \(args.joined(separator: " "))"
             if args.first == "serve" {
-                let serve = try ServeProcess(args, in: workspace.cwd)
+                let serve = try await ServeProcess.start(args, in: workspace.cwd)
                 #expect(serve.url != nil, "\(shown)\n  never printed its URL")
-                #expect(serve.stop() == 0, "\(shown)\n  did not exit 0 on SIGTERM")
+                #expect(await serve.stop() == 0, "\(shown)\n  did not exit 0 on SIGTERM")
                 continue
             }
-            let r = try BinaryRun.run(args, in: workspace.cwd, environment: environment)
+            let r = try await BinaryRun.run(args, in: workspace.cwd, environment: environment)
             #expect(!r.usageError, "\(shown)\n  usage error: \(r.err.suffix(600))")
             #expect(!r.crashed && !r.hung && r.status <= 2, "\(shown)\n  status \(r.status)\(r.hung ? " (hung)" : ""): \(r.err.suffix(600))")
         }
@@ -261,7 +276,7 @@ struct ExampleSubstitution {
     /// leaves no run store behind, for every command that creates one.
     @Test(.enabled(if: r1auditBinary != nil, "the r1audit binary is built next to the tests"),
           arguments: ["sample", "audit", "explore", "train"], ["missing.gguf", "garbage.gguf", "truncated.gguf"])
-    func failingModelLeavesNoStore(command: String, model: String) throws {
+    func failingModelLeavesNoStore(command: String, model: String) async throws {
         let dir = try TinyModelFactory.temporaryDirectory("badmodel")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("GGUF\u{3}\0\0\0 not really a model".utf8).write(to: dir.appendingPathComponent("garbage.gguf"))
@@ -269,7 +284,7 @@ struct ExampleSubstitution {
         let tiny = try TinyModelFactory.writeGGUF(to: dir.appendingPathComponent("tiny.gguf"), configuration: config,
                                                   weights: TinyModelFactory.weights(config))
         try Data(try Data(contentsOf: tiny).prefix(4096)).write(to: dir.appendingPathComponent("truncated.gguf"))
-        let r = try BinaryRun.run([command, "--model", model, "--run", "bad", "--dataset", "builtin", "--limit", "1"], in: dir)
+        let r = try await BinaryRun.run([command, "--model", model, "--run", "bad", "--dataset", "builtin", "--limit", "1"], in: dir)
         #expect(r.status != 0, "\(command) --model \(model) exited 0")
         #expect(!r.usageError && !r.crashed, "\(command) --model \(model): \(r.err)")
         #expect(r.err.contains(model), "\(command) --model \(model): the message does not name the file: \(r.err)")

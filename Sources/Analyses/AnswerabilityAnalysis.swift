@@ -54,6 +54,13 @@ public struct AnswerabilityResult: StoredAnalysisResult, Hashable {
     /// The template with the highest answer rate (ties: the first listed).
     public var bestTemplate: String?
     public var headline: Double { templates.first { $0.template == bestTemplate }?.rate.estimate ?? 0 }
+    /// The templates more accurate than the pick when the pick's accuracy is the lowest of all compared
+    /// templates (issue 17: a pick whose accuracy is lowest is flagged); empty otherwise.
+    public var moreAccurateThanPick: [TemplateAnswerability] {
+        guard let pick = templates.first(where: { $0.template == bestTemplate }),
+              templates.allSatisfy({ $0.accuracy >= pick.accuracy }) else { return [] }
+        return templates.filter { $0.accuracy > pick.accuracy }
+    }
     /// One row per call, keyed (answerability, the compared templates, T, grader, judge).
     public var storedParts: [(key: ResultKey, part: AnswerabilityResult)] {
         [(ResultKey(analysis: Self.analysis, template: templates.map(\.template).joined(separator: ","),

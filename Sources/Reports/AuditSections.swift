@@ -81,9 +81,20 @@ public enum AuditSections {
                 provenance: provenance(r.context, templates: r.templates.map(\.template))),
             charts: [chart], table: table, samples: samples,
             notes: (r.bestTemplate.map { ["Best template: \($0) (used for exploration and reflection)."] } ?? [])
+                + lowestAccuracyFlag(r)
                 + ["\(continues) of \(r.templates.map(\.samples).reduce(0, +)) responses continue the text instead of answering (" +
                    r.templates.map { "\($0.template): \($0.continues)" }.joined(separator: ", ") + "); \(samples.count) shown below."],
             sampleTotals: samples.isEmpty ? [:] : [continuing: continues])
+    }
+
+    /// The warning for a pick whose accuracy is the lowest of the compared templates.
+    static func lowestAccuracyFlag(_ r: AnswerabilityResult) -> [String] {
+        let better = r.moreAccurateThanPick
+        guard let best = r.bestTemplate, let pick = r.templates.first(where: { $0.template == best }), !better.isEmpty else { return [] }
+        let others = better.map { "\($0.template) \(share($0.accuracy, over: $0.samples))" }.joined(separator: ", ")
+        return ["Warning: the picked template \(best) has the lowest accuracy of the templates compared " +
+                "(\(share(pick.accuracy, over: pick.samples)) vs \(others)): answer rate and accuracy disagree; " +
+                "compare the accuracy intervals in the table before relying on the pick."]
     }
 
     /// Strict and lenient format rates, the rule in force marked (strict under paper parity); "–" for a

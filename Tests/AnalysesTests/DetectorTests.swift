@@ -215,4 +215,17 @@ import Testing
         #expect(best == "r1")
         #expect(rule?.contains("answer rate") == true)
     }
+
+    @Test func aPickWithTheLowestAccuracyNamesTheMoreAccurateTemplates() throws {
+        let rows = [try Self.row("r1", answers: 3, of: 20, accuracy: 0.05), try Self.row("qwen-math", answers: 19, of: 20, accuracy: 0),
+                    try Self.row("none", answers: 10, of: 20, accuracy: 0)]
+        let settings = AnalysisSettings(questions: OrchestrationTests.questions(20), questionSource: "t")
+        let context = FigureContext(settings: settings, model: "m", k: 1, temperatures: [0.6], templates: rows.map(\.template), judge: "none")
+        var result = AnswerabilityResult(context: context, method: "heuristic", templates: rows,
+                                         bestTemplate: Answerability.bestTemplate(rows).0)
+        #expect(result.bestTemplate == "qwen-math")
+        #expect(result.moreAccurateThanPick.map(\.template) == ["r1"])
+        result.bestTemplate = "r1"
+        #expect(result.moreAccurateThanPick.isEmpty)
+    }
 }

@@ -64,6 +64,23 @@ import RunStore
         #expect(md.contains(#"| r1 (best) | 12 | 0 | 12 | 0 | 0% \[0%, 24.2%\] | 0% \[0%, 24.2%\] | 0% \[0%, 24.2%\] (used) | 100% \[75.8%, 100%\] | 0% \[0%, 24.2%\] |"#), "\(md)")
     }
 
+    @Test func aPickWithTheLowestAccuracyIsFlaggedNamingTheBetterTemplate() throws {
+        let ctx = try BuilderFixtures.context()
+        func row(_ name: String, answers: Int, correct: Int) throws -> TemplateAnswerability {
+            TemplateAnswerability(template: name, samples: 20, answers: answers, continues: 20 - answers, unparsed: 0,
+                                  rate: try WilsonInterval.interval(successes: answers, trials: 20), formatRates: FormatRates(strict: 0, lenient: 0, rule: .lenient),
+                                  truncationRate: 0, accuracy: Double(correct) / 20, continuingExamples: [])
+        }
+        let rows = [try row("r1", answers: 3, correct: 1), try row("qwen-math", answers: 19, correct: 0)]
+        let flagged = try ReportRenderer.markdown(Self.document([AuditSections.answerability(
+            AnswerabilityResult(context: ctx, method: "heuristic", templates: rows, bestTemplate: "qwen-math"))]), templates: .embedded)
+        #expect(flagged.contains("Warning: the picked template qwen-math has the lowest accuracy of the templates compared (0% [0%, 16.1%] vs r1 5% [0.9%, 23.6%])")
+                || flagged.contains(#"Warning: the picked template qwen-math has the lowest accuracy of the templates compared (0% \[0%, 16.1%\] vs r1 5% \[0.9%, 23.6%\])"#), "\(flagged)")
+        let fine = try ReportRenderer.markdown(Self.document([AuditSections.answerability(
+            AnswerabilityResult(context: ctx, method: "heuristic", templates: rows, bestTemplate: "r1"))]), templates: .embedded)
+        #expect(!fine.contains("Warning: the picked template"))
+    }
+
     @Test func histogramEdgesAndObjectiveNameComeFromAnalyses() {
         #expect(ReportedFigures.accuracyGapEdges(bins: 4) == [-1, -0.5, 0, 0.5, 1])
         #expect(ReportedFigures.accuracyGapEdges(bins: 0).isEmpty)

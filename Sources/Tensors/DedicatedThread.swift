@@ -1,9 +1,9 @@
 // Long synchronous work (a generation, a forward pass over a batch) on a thread of its own, so that it
 // never holds a thread of Swift's cooperative pool. That pool has one thread per core: two on a 2-core
-// machine. CI stop 26 showed what holding them does: while two generations ran inside
-// `Task.detached`, the in-process HTTP server answered nothing for 98 s and twenty requests hit their
-// 30 s deadline. Here the OS schedules the compute thread beside the pool, so async work (HTTP handlers,
-// timers, stream consumers) keeps running, only slower.
+// machine. CI stop 26 showed what holding them does: with both held by CPU-bound work for minutes, the
+// in-process HTTP servers answered nothing and twenty requests hit their 30 s deadline. Here the OS
+// schedules the compute thread beside the pool, so async work (HTTP handlers, timers, stream consumers)
+// keeps running, only slower.
 import Foundation
 import Synchronization
 
@@ -15,8 +15,6 @@ public final class CancellationFlag: Sendable {
     public func cancel() { flag.store(true, ordering: .releasing) }
     /// Whether `cancel()` was called.
     public var isCancelled: Bool { flag.load(ordering: .acquiring) }
-    /// Throws `CancellationError` once `cancel()` was called (the same error `Task.checkCancellation` throws).
-    public func check() throws { if isCancelled { throw CancellationError() } }
 }
 
 /// Runs synchronous work on a new thread instead of the cooperative pool.
@@ -38,15 +36,12 @@ public enum DedicatedThread {
     }
 
     /// Runs `body` on a new thread and awaits its result. Cancelling the awaiting task sets the flag
-    /// `body` is given; `body` decides where it stops (typically by `flag.check()` between steps).
+    /// `body` is given; `body` decides where it stops (by polling `flag.isCancelled` between steps).
     public static func run<T: Sendable>(name: String, _ body: @escaping @Sendable (CancellationFlag) throws -> T) async throws -> T {
         let flag = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-                let thread = Thread { continuation.resume(with: Result { try body(flag) }) }
-                thread.name = name
-                thread.stackSize = stackSize
-                thread.start()
+                start(name: name, flag: flag) { flag in continuation.resume(with: Result { try body(flag) }) }
             }
         } onCancel: {
             flag.cancel()

@@ -24,6 +24,7 @@ public enum ReportBuilder {
         let reflections = loadAll(ReflectionResult.self, from: database, into: &sections, id: "reflection", title: "Self-reflection")
         let benchmarks = loadAll(BenchmarkResult.self, from: database, into: &sections, id: "benchmarks", title: "Benchmark scores")
         let readiness = loadAll(ReadinessResult.self, from: database, into: &sections, id: "readiness", title: "Pre-RL readiness")
+        let learnability = loadAll(LearnabilityResult.self, from: database, into: &sections, id: "learnability", title: "Learnability forecast")
         let failed = sections   // decoding failures, shown first
 
         sections = []
@@ -67,8 +68,14 @@ public enum ReportBuilder {
         let answerability = answerabilities.first, exploration = explorations.first, reflection = reflections.first
 
         let models = try models(database, answerability, exploration)
-        let curves = TrainingSections.curves(from: try database.metrics())
+        let metrics = try database.metrics()
+        let curves = TrainingSections.curves(from: metrics)
         let config = try database.allConfig()
+        // The learnability forecast, beside what the trainer measured when the run also holds RL steps.
+        let measured = LearnabilitySections.measured(metrics: metrics, trainConfig: config["train"])
+        for (i, l) in learnability.enumerated() {
+            sections.append(LearnabilitySections.section(l, measured: measured, suffix: i > 0 ? "-\(i + 1)" : ""))
+        }
         if !curves.isEmpty {
             sections.append(TrainingSections.section(curves: curves, model: models.first,
                                                      objective: TrainingSections.objective(config: config)))

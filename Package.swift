@@ -20,7 +20,10 @@ let modules: [(name: String, deps: [String])] = [
     ("RunStore", ["Inference", "Grading"]),
     ("Sampling", ["Inference", "Datasets", "Prompts", "RunStore"]),
     ("Analyses", ["Inference", "Datasets", "Prompts", "Grading", "RunStore", "Sampling"]),
-    ("Training", ["Tensors", "Checkpoints", "Models", "Tokenizers", "Engine", "Inference", "Grading", "Datasets", "Prompts", "RunStore"]),
+    // The learner and the RL loop: rollouts come through `Inference.Backend`, never the engine itself.
+    ("Training", ["Tensors", "Checkpoints", "Models", "Inference", "Grading"]),
+    // The trainer's composition root (`TrainingSession`): local engine, datasets, templates, run store.
+    ("TrainingRuns", ["Training", "Engine", "Tokenizers", "Inference", "Grading", "Datasets", "Prompts", "RunStore"]),
     ("Reports", ["Analyses", "RunStore"]),
     ("TestSupport", ["Tensors", "Checkpoints", "Models", "Tokenizers", "Inference"]),
 ]
@@ -57,7 +60,9 @@ let testTargets: [(name: String, deps: [String])] = [
     ("RunStoreTests", ["RunStore", "Inference", "Grading"]),
     ("SamplingTests", ["Sampling", "Inference", "Datasets", "Prompts", "RunStore"]),
     ("AnalysesTests", ["Analyses", "Sampling", "Inference", "Datasets", "Prompts", "Grading", "RunStore"]),
-    ("TrainingTests", ["Training", "Engine", "Models", "Tensors", "Inference", "Grading", "Datasets", "RunStore", "TestSupport"]),
+    // Engine only to compare the learner's log-probs with the engine's on the same weights.
+    ("TrainingTests", ["Training", "Engine", "Models", "Tensors", "Checkpoints", "Inference", "Grading", "Prompts", "TestSupport"]),
+    ("TrainingRunsTests", ["TrainingRuns", "Training", "Inference", "Datasets", "RunStore", "TestSupport"]),
     ("ReportsTests", ["Reports", "Analyses", "RunStore"]),
     ("CLITests", ["R1AuditCLI", "TestSupport"]),
     ("IntegrationTests", ["R1AuditCLI", "Engine", "Models", "Tokenizers", "Inference", "Endpoint", "Server", "Grading", "TestSupport",

@@ -6,6 +6,7 @@ import Datasets
 import Foundation
 import Inference
 import Training
+import TrainingRuns
 
 extension TrainingError: BadInputError {
     /// Options, batches and configurations are input; I/O and non-finite losses are runtime failures.

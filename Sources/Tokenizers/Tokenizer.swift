@@ -37,6 +37,8 @@ public enum TokenizerError: Error, Sendable, Equatable, LocalizedError {
     case invalidVocabulary(file: String, reason: String)
     /// A file could not be read or parsed.
     case unreadable(path: String, reason: String)
+    /// A tokenizer could not be written as Hugging Face files (`TokenizerExport`).
+    case notExportable(file: String, reason: String)
 
     /// A message naming the file and key, and what to do.
     public var errorDescription: String? {
@@ -49,6 +51,10 @@ public enum TokenizerError: Error, Sendable, Equatable, LocalizedError {
             return "\(UntrustedText.excerpt(file, limit: 300)): invalid tokenizer vocabulary: \(UntrustedText.excerpt(reason, limit: 300))"
         case let .unreadable(path, reason):
             return "\(UntrustedText.excerpt(path, limit: 300)): cannot read tokenizer (\(UntrustedText.excerpt(reason, limit: 300))); check that tokenizer.json exists and is valid JSON"
+        case let .notExportable(file, reason):
+            return "\(UntrustedText.excerpt(file, limit: 300)): the tokenizer cannot be exported as Hugging Face files "
+                + "(tokenizer.json, tokenizer_config.json) (\(UntrustedText.excerpt(reason, limit: 300))); only byte-level BPE "
+                + "GGUFs can be; copy the tokenizer files from the model's Hugging Face repository instead"
         }
     }
 }

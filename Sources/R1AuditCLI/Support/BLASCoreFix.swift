@@ -22,4 +22,9 @@ public enum BLASCoreFix {
         for p in argv { free(p) }
         #endif
     }
+
+    /// Sets OpenBLAS's process-wide thread count (to 1) now, at startup, before any thread can run a
+    /// forward: `Tensors.Gemm` is the one place that sets it and splits large products over its own
+    /// workers, so the count is never changed while two forwards (two server flushes) run at once.
+    public static func pinThreads() { Gemm.pinBLASThreads() }
 }

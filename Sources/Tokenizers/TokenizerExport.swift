@@ -4,10 +4,11 @@
 // tokenizer_config.json (bos/eos, add_bos_token, chat template), special_tokens_map.json and
 // generation_config.json, so `transformers` and our own loader read the checkpoint folder without the
 // original repository. Byte-level BPE only (SentencePiece GGUFs have no tokenizer.json equivalent here).
+// It lives beside `TokenizerLoader` because it is the loader's inverse: the round-trip tests read the
+// written files back with the folder loader.
 
 import Checkpoints
 import Foundation
-import Tokenizers
 
 /// Writes HF tokenizer files from a GGUF vocabulary.
 public enum TokenizerExport {
@@ -18,7 +19,7 @@ public enum TokenizerExport {
             gguf = try GGUFFile(url: url)
             tok = try TokenizerLoader.byteLevelBPE(gguf: gguf)
         } catch {
-            throw TrainingError.unsupportedConfiguration("cannot export the tokenizer of \(url.lastPathComponent): \(error.localizedDescription)")
+            throw TokenizerError.notExportable(file: url.lastPathComponent, reason: error.localizedDescription)
         }
         let merges = gguf.metadata["tokenizer.ggml.merges"]?.stringArray ?? []
         let eosID = gguf.metadata["tokenizer.ggml.eos_token_id"]?.int
@@ -121,7 +122,7 @@ public enum TokenizerExport {
         if let eosID { generation["eos_token_id"] = eosID }
         func json(_ o: Any) throws -> Data {
             do { return try JSONSerialization.data(withJSONObject: o, options: [.prettyPrinted, .sortedKeys]) } catch {
-                throw TrainingError.io(path: "tokenizer files", reason: "cannot encode JSON: \(error.localizedDescription)")
+                throw TokenizerError.notExportable(file: "tokenizer files", reason: "cannot encode JSON: \(error.localizedDescription)")
             }
         }
         return ["tokenizer.json": try json(tokenizerJSON), "tokenizer_config.json": try json(config),

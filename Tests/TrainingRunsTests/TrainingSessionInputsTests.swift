@@ -7,7 +7,8 @@ import Inference
 import RunStore
 import Testing
 import TestSupport
-@testable import Training
+import Training
+import TrainingRuns
 
 /// Collects progress updates from any thread.
 final class ProgressLog: @unchecked Sendable {

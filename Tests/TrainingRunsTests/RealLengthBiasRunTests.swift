@@ -7,7 +7,13 @@
 import Foundation
 import Inference
 import Testing
-@testable import Training
+import Training
+import TrainingRuns
+
+enum RealModels {
+    static let smolLM2 = FileManager.default.homeDirectoryForCurrentUser
+        .appendingPathComponent(".cache/r1audit/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+}
 
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["R1AUDIT_REAL_RUN"] != nil, "set R1AUDIT_REAL_RUN"))
 struct RealLengthBiasRunTests {

@@ -1,8 +1,11 @@
-// Everything `r1audit train` wires around `Trainer` for a real model, in the library so the CLI stays
+// Everything `r1audit train` wires around `Trainer` for a real model, in a library so the CLI stays
 // thin and scripted experiments (the length-bias run) use exactly the same path: questions from a JSONL
 // set through a prompt template, rollouts from the local engine on the current weights, the verifier's
 // 1/0 reward, per-step metrics in the run store as `train/NAME`, and HF checkpoint folders (with
 // tokenizer files, also when the model is a GGUF).
+// This is the trainer's composition root, a module of its own above Training and Engine (issue 20):
+// Training sees only the `Inference.Backend` protocol, as the analyses do, and this file is the one
+// place that builds a `LocalBackend` for it, loads datasets and templates, and opens the run store.
 
 import Datasets
 import Engine
@@ -12,6 +15,7 @@ import Inference
 import Prompts
 import RunStore
 import Tokenizers
+import Training
 
 /// Where a real-model run reads from and writes to.
 public struct TrainingSetup: Sendable {

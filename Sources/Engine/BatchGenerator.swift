@@ -2,6 +2,10 @@
 // sequences are live at once; each pass feeds every decoding sequence one token and fills the rest of a
 // row budget with prompt chunks of newly admitted ones, so each weight is one large sgemm per pass.
 // Finished sequences leave at once and queued requests take their slots.
+// A sequence's tokens and log-probs do not depend on what it is batched with (issue 22): every row of a
+// pass goes through row-independent kernels (`LinearWeight.apply`, the attention of its own sequence, the
+// row-wise norms and activations), prompt chunks are cut on the attention's 64-row blocks, and each
+// sequence samples from its own generator seeded by its request (the server gives choice i seed + i).
 import Foundation
 import Inference
 import Models
@@ -50,6 +54,9 @@ struct BatchGenerator {
     let rowBudget: Int
     let threads: Int
 
+    /// Prompt chunks that leave the prompt unfinished end on multiples of this many positions.
+    static let promptBlock = CausalAttention.rowBlock
+
     /// Generates every request, calling `emit` with each completion as it finishes; stops with
     /// `CancellationError` at the next pass once `isCancelled` returns true (the generating thread is not
     /// a task, so `Task.isCancelled` would never be set there).
@@ -88,9 +95,16 @@ struct BatchGenerator {
                 chunks.append(ForwardChunk(cache: seq.cache, tokens: [seq.completionIDs.last ?? 0], logits: .last))
                 owners.append(seq); rows += 1
             }
-            for seq in live where seq.isPrefilling && rows < rowBudget {
-                let n = min(rowBudget - rows, seq.promptIDs.count - seq.prefilled)
-                let done = seq.prefilled + n == seq.promptIDs.count
+            // An unfinished prompt chunk ends on a multiple of the attention's row block, so the prompt is cut
+            // into the same attention blocks whatever shares its passes (issue 22); a prompt that does not
+            // get a whole block this pass waits for the next. The budget is at least one block.
+            let budget = max(rowBudget, Self.promptBlock)
+            for seq in live where seq.isPrefilling && rows < budget {
+                let remaining = seq.promptIDs.count - seq.prefilled
+                var n = min(budget - rows, remaining)
+                if n < remaining { n -= (seq.prefilled + n) % Self.promptBlock }
+                guard n > 0 else { continue }
+                let done = n == remaining
                 chunks.append(ForwardChunk(cache: seq.cache, tokens: Array(seq.promptIDs[seq.prefilled..<(seq.prefilled + n)]),
                                            logits: done ? .last : .none))
                 owners.append(seq); rows += n

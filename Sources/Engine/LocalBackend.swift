@@ -1,7 +1,7 @@
 // The local CPU backend: a llama/qwen2 decoder on the CPU behind the shared `Backend` protocol,
 // so every analysis and the RL stage run on it exactly as on an OpenAI-compatible endpoint.
 // Loading follows llama.cpp's `llama_model_load` order (metadata → tokenizer → tensors), each weight
-// dequantised once and held as Q8_0 (int8 dot products, the default) or fp32 (OpenBLAS sgemm).
+// dequantised once and held as Q8_0 (int8 dot products, the default) or fp32 (row-independent fp32 products).
 import Foundation
 import Checkpoints
 import Inference

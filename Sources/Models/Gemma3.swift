@@ -159,8 +159,8 @@ public struct Gemma3: CausalDecoder {
             // Attention block: norm → qkv → QK-norm → RoPE → cache → attention → o_proj → post-norm → residual.
             rmsNorm(x, layer.inputNorm, rows: rows, width: h, eps: eps, into: normed)
             layer.qkv.withUnsafeBufferPointer { w in
-                Gemm.multiplyTransposed(m: rows, n: qkvWidth, k: h, a: normed, lda: h, b: w.baseAddress!, ldb: h,
-                                        c: qkv, ldc: qkvWidth, threads: threads)
+                Gemm.multiplyTransposedRowIndependent(m: rows, n: qkvWidth, k: h, a: normed, lda: h, b: w.baseAddress!, ldb: h,
+                                                      c: qkv, ldc: qkvWidth, threads: threads)
             }
             let rope = layer.sliding ? localRoPE : globalRoPE, tableOffset = layer.sliding ? 2 * half : 0
             layer.qNorm.withUnsafeBufferPointer { qn in
@@ -185,8 +185,8 @@ public struct Gemma3: CausalDecoder {
             attend(chunks: chunks, starts: starts, layer: li, window: layer.sliding ? parameters.slidingWindow : nil,
                    qkv: qkv, qkvWidth: qkvWidth, out: attn, threads: threads)
             layer.output.withUnsafeBufferPointer { w in
-                Gemm.multiplyTransposed(m: rows, n: h, k: qDim, a: attn, lda: qDim, b: w.baseAddress!, ldb: qDim,
-                                        c: branch, ldc: h, threads: threads)
+                Gemm.multiplyTransposedRowIndependent(m: rows, n: h, k: qDim, a: attn, lda: qDim, b: w.baseAddress!, ldb: qDim,
+                                                      c: branch, ldc: h, threads: threads)
             }
             rmsNorm(branch, layer.postAttentionNorm, rows: rows, width: h, eps: eps, into: normed)
             for i in 0..<(rows * h) { x[i] += normed[i] }
@@ -194,13 +194,13 @@ public struct Gemma3: CausalDecoder {
             // MLP block: norm → gate/up → GeGLU → down → post-norm → residual.
             rmsNorm(x, layer.preFeedforwardNorm, rows: rows, width: h, eps: eps, into: normed)
             layer.gateUp.withUnsafeBufferPointer { w in
-                Gemm.multiplyTransposed(m: rows, n: 2 * inter, k: h, a: normed, lda: h, b: w.baseAddress!, ldb: h,
-                                        c: gateUp, ldc: 2 * inter, threads: threads)
+                Gemm.multiplyTransposedRowIndependent(m: rows, n: 2 * inter, k: h, a: normed, lda: h, b: w.baseAddress!, ldb: h,
+                                                      c: gateUp, ldc: 2 * inter, threads: threads)
             }
             GeGLU.forward(gateUp: gateUp, ld: 2 * inter, rows: rows, width: inter, out: act, ldo: inter)
             layer.down.withUnsafeBufferPointer { w in
-                Gemm.multiplyTransposed(m: rows, n: h, k: inter, a: act, lda: inter, b: w.baseAddress!, ldb: inter,
-                                        c: branch, ldc: h, threads: threads)
+                Gemm.multiplyTransposedRowIndependent(m: rows, n: h, k: inter, a: act, lda: inter, b: w.baseAddress!, ldb: inter,
+                                                      c: branch, ldc: h, threads: threads)
             }
             rmsNorm(branch, layer.postFeedforwardNorm, rows: rows, width: h, eps: eps, into: normed)
             for i in 0..<(rows * h) { x[i] += normed[i] }
@@ -221,8 +221,8 @@ public struct Gemma3: CausalDecoder {
         var logits = [Float](repeating: 0, count: selected.count * c.vocabSize)
         (lmHead ?? embedding).withUnsafeBufferPointer { w in
             logits.withUnsafeMutableBufferPointer { out in
-                Gemm.multiplyTransposed(m: selected.count, n: c.vocabSize, k: h, a: normed, lda: h,
-                                        b: w.baseAddress!, ldb: h, c: out.baseAddress!, ldc: c.vocabSize, threads: threads)
+                Gemm.multiplyTransposedRowIndependent(m: selected.count, n: c.vocabSize, k: h, a: normed, lda: h,
+                                                      b: w.baseAddress!, ldb: h, c: out.baseAddress!, ldc: c.vocabSize, threads: threads)
             }
         }
         // cap · tanh(logits / cap) (HF `final_logit_softcapping`, llama.cpp f_final_logit_softcapping);
@@ -248,7 +248,7 @@ public struct Gemma3: CausalDecoder {
                         qkvWidth: Int, out: UnsafeMutablePointer<Float>, threads: Int) {
         let c = configuration, kvHeads = c.numKeyValueHeads, d = c.headDim
         let group = c.numAttentionHeads / kvHeads, qDim = c.numAttentionHeads * d
-        let block = 64
+        let block = CausalAttention.rowBlock
         let scale = Float(1 / parameters.queryPreAttentionScalar.squareRoot())
         // (chunk, first row, row count, KV head)
         var items: [(chunk: Int, row: Int, count: Int, head: Int)] = []

@@ -1,12 +1,13 @@
-// How the decoder keeps its Linear weights: fp32 for OpenBLAS sgemm (what training and the reference
-// path use), or Q8_0 int8 blocks for `Q8Gemm` (3.8× fewer bytes per decode step, int8 dot products).
+// How the decoder keeps its Linear weights: fp32 (products on `Gemm.multiplyTransposedRowIndependent`), or
+// Q8_0 int8 blocks for `Q8Gemm` (3.8× fewer bytes per decode step, int8 dot products). Both kernels give a
+// row the same bits whatever else shares the pass, so a request's output does not depend on its batch.
 // Measured on SmolLM2-135M (docs/BENCHMARKS.md, "Local engine"): q8 is the faster of the two for
 // decode, 3.8× smaller, and keeps perplexity within 2% of llama.cpp's, so it is the CLI's default.
 import Tensors
 
 /// The in-memory format of the decoder's Linear (and tied embedding) weights.
 public enum WeightFormat: String, Sendable, CaseIterable, Codable {
-    /// fp32, products on OpenBLAS sgemm.
+    /// fp32, products on `Gemm.multiplyTransposedRowIndependent` (row-independent, like q8's kernel).
     case fp32
     /// Q8_0 (int8 blocks of 32 with an fp32 scale), products on `Q8Gemm`; a weight whose input width is
     /// not a multiple of 32 stays fp32.
@@ -27,34 +28,22 @@ struct LinearWeight: Sendable {
         fp32 = q == nil ? values : nil
     }
 
-    /// From this many rows on, a q8 weight is dequantised panel by panel for sgemm instead of running the
-    /// int8 kernel. With AVX2 only, single-thread microbenchmarks put the two level at 64 rows (n 3072,
-    /// k 576) and sgemm 30% ahead at 512: decode passes (≤ 64 sequences) stay on the int8 kernel, prefill
-    /// goes to sgemm. With AVX-512 VNNI the int8 kernel outruns sgemm at every size (64 × 128 prompt tokens
-    /// of SmolLM2: 11.1 CPU s against 19.4 on panels + sgemm), so prefill stays int8 too, as in llama.cpp.
-    #if R1AUDIT_AVX512VNNI
-    static let panelRows = Int.max
-    #else
-    static let panelRows = 128
-    #endif
-
     /// Bytes held.
     var byteCount: Int { q8?.byteCount ?? 4 * (fp32?.count ?? 0) }
 
-    /// `y = x · Wᵀ + beta · y` for `m` rows of x (row stride `ldx`) into y (row stride `ldy`). The fp32
-    /// path and the q8 panels split output columns over `threads` workers (`Gemm`); the q8 kernel too.
+    /// `y = x · Wᵀ + beta · y` for `m` rows of x (row stride `ldx`) into y (row stride `ldy`), each row of y
+    /// computed independently of the others (issue 22): a q8 weight always runs the int8 kernel (prefill
+    /// passes of ≥ 128 rows used to switch to fp32 panels on sgemm, which changed a prompt's logits with what
+    /// it was batched with), an fp32 weight the row-independent fp32 kernel instead of OpenBLAS sgemm, whose
+    /// per-row results depend on the number of rows. Output columns are split over `threads` workers.
     func apply(m: Int, x: UnsafePointer<Float>, ldx: Int, y: UnsafeMutablePointer<Float>, ldy: Int,
                beta: Float = 0, threads: Int) {
         if let q8 {
-            if m >= Self.panelRows {
-                Q8Gemm.multiplyTransposedByPanels(m: m, a: x, lda: ldx, w: q8, c: y, ldc: ldy, beta: beta, threads: threads)
-            } else {
-                Q8Gemm.multiplyTransposed(m: m, a: x, lda: ldx, w: q8, c: y, ldc: ldy, beta: beta, threads: threads)
-            }
+            Q8Gemm.multiplyTransposed(m: m, a: x, lda: ldx, w: q8, c: y, ldc: ldy, beta: beta, threads: threads)
         } else if let fp32 {
             fp32.withUnsafeBufferPointer { w in
-                Gemm.multiplyTransposed(m: m, n: rows, k: cols, a: x, lda: ldx, b: w.baseAddress!, ldb: cols,
-                                        c: y, ldc: ldy, beta: beta, threads: threads)
+                Gemm.multiplyTransposedRowIndependent(m: m, n: rows, k: cols, a: x, lda: ldx, b: w.baseAddress!, ldb: cols,
+                                                      c: y, ldc: ldy, beta: beta, threads: threads)
             }
         }
     }

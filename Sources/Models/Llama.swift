@@ -213,7 +213,7 @@ public struct Llama: Sendable {
     }
 
     /// Causal attention of every chunk, parallel over (chunk, KV head, block of rows) work items: a
-    /// prompt chunk is cut into blocks of `attentionRowBlock` rows so that each block's score matrix
+    /// prompt chunk is cut into blocks of `CausalAttention.rowBlock` rows so that each block's score matrix
     /// stops at its own last visible position (the causal half is never computed) and a single long
     /// prompt still spreads over the workers.
     private func attend(chunks: [ForwardChunk], starts: [Int], layer: Int, qkv: UnsafeMutablePointer<Float>,
@@ -224,7 +224,7 @@ public struct Llama: Sendable {
             var blocks: [(row0: Int, rows: Int)] = []
             var r0 = 0
             while r0 < ch.tokens.count {
-                let n = min(Self.attentionRowBlock, ch.tokens.count - r0)
+                let n = min(CausalAttention.rowBlock, ch.tokens.count - r0)
                 blocks.append((r0, n))
                 r0 += n
             }
@@ -282,7 +282,4 @@ public struct Llama: Sendable {
             }
         }
     }
-
-    /// Rows per attention work item of a prompt chunk.
-    static let attentionRowBlock = 64
 }

@@ -17,6 +17,13 @@ public typealias KVElement = Float16
 
 /// Attention of a chunk of consecutive positions of one sequence against its cached keys/values.
 public enum CausalAttention {
+    /// Rows per attention work item of a prompt chunk (the decoders cut each chunk into blocks of this
+    /// many rows from its start). A block's products (scores, scores · V) are sgemms whose per-row results
+    /// depend on the block's shape, so the engine ends every unfinished prompt chunk on a multiple of this
+    /// (`BatchGenerator`): a prompt is then cut into the same blocks whether it is prefilled alone or
+    /// beside other sequences.
+    public static let rowBlock = 64
+
     /// Scratch floats `forwardGroup` needs for `rows` rows ending at `startPosition + rows` (scores, plus
     /// fp32 copies of the keys and values for a prompt block).
     public static func scratchCount(rows: Int, startPosition: Int, groupSize: Int, headDim: Int) -> Int {

@@ -47,8 +47,9 @@ private func requests(temperature: Double, maxTokens: Int = 12, stop: [String] =
         #expect(a.map(\.completionTokenIDs) != c.map(\.completionTokenIDs))
     }
 
-    /// The same requests run all together, two at a time with a tiny prefill budget (prompts split across
-    /// passes, sequences joining mid-decode), and one by one give the same tokens.
+    /// The same requests run all together, two at a time with a tiny prefill budget (raised to one 64-row
+    /// attention block; sequences joining mid-decode), and one by one give the same tokens (long prompts cut
+    /// across passes: BatchIndependenceTests).
     @Test func batchedEqualsUnbatched() async throws {
         let together = try await tinyBackend().completeAll(requests(temperature: 0.8))
         let squeezed = try await tinyBackend(maxBatch: 2, rowBudget: 3).completeAll(requests(temperature: 0.8))

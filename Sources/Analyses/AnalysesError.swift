@@ -18,6 +18,8 @@ public enum AnalysesError: Error, Sendable, Equatable, LocalizedError {
     case judgeIncomplete(kind: String, index: Int, judge: String)
     /// The backend's stream ended without a completion for one request of an analysis.
     case backendIncomplete(analysis: String, index: Int, model: String)
+    /// Stored samples name a template whose prompt (and so its answer format) the store does not hold.
+    case templateNotStored(template: String)
 
     public var errorDescription: String? {
         switch self {
@@ -35,6 +37,8 @@ public enum AnalysesError: Error, Sendable, Equatable, LocalizedError {
             return "judge \(judge) returned no \(kind) reply for item \(index). Check the judge endpoint, then rerun (replies so far are cached)."
         case let .backendIncomplete(analysis, index, model):
             return "\(model) returned no completion for \(analysis) request \(index). Check the backend (endpoint reachable, model loaded), then rerun."
+        case let .templateNotStored(template):
+            return "the run's samples of template '\(template.prefix(60))' have no stored prompt, so their answer format is unknown; the store was written by another tool or edited. Sample into a new --run."
         }
     }
 }

@@ -112,7 +112,7 @@ public struct Exploration: Sendable {
         let result = ExplorationResult(
             context: FigureContext(settings: settings, model: backend.modelName, k: k, temperatures: temperatures,
                                    templates: [template.name], judge: "none (graded against gold answers)"),
-            template: template.name, grader: settings.grader.graderName(extraction: template.extraction.rawValue), k: k,
+            template: template.name, grader: settings.grader.graderName(extraction: template.extraction), k: k,
             temperatures: try temperatures.map { try figures(at: $0, database: database) })
         try result.store(in: database)
         return result

@@ -124,7 +124,7 @@ public struct Learnability: Sendable {
             context: FigureContext(settings: settings, model: backend.modelName, k: n, temperatures: [temperature],
                                    templates: [template.name], judge: "none (graded against gold answers)"),
             template: template.name, temperature: temperature, samplesPerPrompt: n, groupSize: groupSize,
-            reward: settings.grader.graderName(extraction: template.extraction.rawValue),
+            reward: settings.grader.graderName(extraction: template.extraction),
             histogram: LearnabilityMath.histogram(correct: counts, n: n), zeroSignalShare: share,
             oversamplingFactor: LearnabilityMath.oversamplingFactor(zeroShare: share),
             filteredPrompts: kept?.count, zeroSignalShareFiltered: filtered,

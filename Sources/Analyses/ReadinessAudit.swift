@@ -126,7 +126,8 @@ public struct Readiness: Sendable {
         let flagged = baseline.map { $0.map { $0 > GuessingBaseline.flagThreshold } }
 
         let extraction = Dictionary(try database.prompts().map { ($0.template, $0.extraction) }, uniquingKeysWith: { a, _ in a })
-        let isR1 = (extraction[chosen] ?? "boxed") == "answer-tag"
+        guard let chosenFormat = extraction[chosen] else { throw AnalysesError.templateNotStored(template: chosen) }
+        let isR1 = chosenFormat == .answerTag
         let headroom = try FormatHeadroom(template: chosen, samples: graded.map { g in
             let r = g.sample.response
             return HeadroomSample(correct: g.grade.correct, strictFormat: isR1 ? R1Format.isStrict(r) : g.formatted,
@@ -160,7 +161,7 @@ public struct Readiness: Sendable {
         inputs.templateRule = template == nil ? "the run's template with the most samples" : "given with --template"
         let verdict = ReadinessVerdict(inputs)
         let result = ReadinessResult(
-            template: chosen, temperature: temp, grader: grader.graderName(extraction: extraction[chosen] ?? "boxed"),
+            template: chosen, temperature: temp, grader: grader.graderName(extraction: chosenFormat),
             questions: counts.count, samplesPerQuestion: counts.map(\.n).min() ?? 0, passAtK: curve,
             guessingBaseline: baseline, guessingFlagged: flagged, headroom: headroom, answerRate: answerRate,
             groupSize: groupSize, zeroSignalShareAll: zeroAll, zeroSignalShareKept: zeroKept, questionsKept: kept.count,

@@ -19,22 +19,14 @@ public struct GraderSettings: Sendable, Codable, Hashable {
         self.paperParity = paperParity; self.plainTextFallback = plainTextFallback
     }
 
-    /// A template's own answer format from its stored `extraction` value; an unreadable value (a
-    /// hand-edited store) is graded as the boxed format, the templates' default.
-    /// (`none` is nil: no format. `try?` would flatten that nil into the boxed default.)
-    static func templateFormat(extraction: String) -> ExtractionMode? {
-        do { return try ExtractionPolicy.templateFormat(extraction: extraction) } catch { return .boxed }
-    }
-
-    /// The one extraction policy (`Grading.ExtractionPolicy.forTemplate`) for a template's `extraction`
-    /// value — the same function the training reward and the exported reward.py are built from.
-    public func policy(extraction: String) -> ExtractionPolicy {
-        ExtractionPolicy.forTemplate(format: Self.templateFormat(extraction: extraction), paperParity: paperParity,
-                                     plainTextFallback: plainTextFallback)
+    /// The one extraction policy (`Grading.ExtractionPolicy.forTemplate`) for a template's answer format —
+    /// the same function the training reward and the exported reward.py are built from.
+    public func policy(extraction: AnswerExtraction) -> ExtractionPolicy {
+        ExtractionPolicy.forTemplate(extraction: extraction, paperParity: paperParity, plainTextFallback: plainTextFallback)
     }
 
     /// The name verdicts are stored under, e.g. `auto+fallback` or `paper:answer-tag`.
-    public func graderName(extraction: String) -> String { policy(extraction: extraction).graderName }
+    public func graderName(extraction: AnswerExtraction) -> String { policy(extraction: extraction).graderName }
 
     /// The short name results are keyed under: `paper`, `auto+fallback` or `auto`.
     public var key: String { paperParity ? "paper" : (plainTextFallback ? "auto+fallback" : "auto") }
@@ -64,8 +56,8 @@ public struct FormatCheck: Sendable, Hashable {
     public var lenient: Bool
 
     /// Checks `response` against the format of a template whose `extraction` value is given.
-    public static func of(_ response: String, extraction: String) -> FormatCheck {
-        switch GraderSettings.templateFormat(extraction: extraction) {
+    public static func of(_ response: String, extraction: AnswerExtraction) -> FormatCheck {
+        switch extraction.ownMode {
         case .answerTag?:
             return FormatCheck(hasFormat: true, strict: R1Format.isStrict(response), lenient: R1Format.isLenient(response))
         case nil:
@@ -133,14 +125,13 @@ public struct SampleGrader: Sendable {
     public func grade(_ samples: [StoredSample], database: RunDatabase) throws -> [GradedSample] {
         let golds = Dictionary(try database.questions().map { ($0.id, $0.golds) }, uniquingKeysWith: { a, _ in a })
         let extraction = Dictionary(try database.prompts().map { ($0.template, $0.extraction) }, uniquingKeysWith: { a, _ in a })
-        var policies: [String: ExtractionPolicy] = [:]
-        func policy(_ ex: String) -> ExtractionPolicy {
-            if let p = policies[ex] { return p }
-            let p = settings.policy(extraction: ex)
-            policies[ex] = p
-            return p
+        // A sample whose template has no stored prompt has no known answer format: refused, never
+        // graded under a guessed one.
+        func format(_ template: String) throws -> AnswerExtraction {
+            guard let e = extraction[template] else { throw AnalysesError.templateNotStored(template: template) }
+            return e
         }
-        let names = Set(samples.map { policy(extraction[$0.template] ?? AnswerExtraction.boxed.rawValue).graderName })
+        let names = Set(try samples.map { settings.policy(extraction: try format($0.template)).graderName })
         var stored: [String: [Int64: StoredVerdict]] = [:]
         for name in names {
             stored[name] = Dictionary(try database.verdicts(grader: name).map { ($0.sampleID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -148,13 +139,13 @@ public struct SampleGrader: Sendable {
         var out = [GradedSample](), fresh = [StoredVerdict]()
         out.reserveCapacity(samples.count)
         for s in samples {
-            let ex = extraction[s.template] ?? AnswerExtraction.boxed.rawValue
-            let p = policy(ex), name = p.graderName
+            let ex = try format(s.template)
+            let p = settings.policy(extraction: ex), name = p.graderName
             let result: GradeResult
             if let id = s.id, let v = stored[name]?[id] {
                 result = GradeResult(extracted: v.extracted, status: v.status)
             } else {
-                result = p.grade(response: s.response, golds: golds[s.questionID] ?? [], finishReason: s.finishReason.rawValue)
+                result = p.grade(response: s.response, golds: golds[s.questionID] ?? [], truncated: s.finishReason == .length)
                 if let id = s.id {
                     fresh.append(StoredVerdict(sampleID: id, grader: name, extracted: result.extracted, status: result.status))
                 }

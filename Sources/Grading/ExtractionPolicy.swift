@@ -40,34 +40,21 @@ public struct ExtractionPolicy: Sendable, Codable, Hashable {
         ExtractionPolicy(format: format, plainTextFallback: false)
     }
 
-    /// The policy for a template whose answer format is `extraction` (a template's `extraction` field:
-    /// `boxed`, `answer-tag` or `none`). The audit, the training reward and the exported reward.py all
-    /// build their policy here, so one template and one pair of flags always mean one rule:
+    /// The policy for a template whose answer format is `extraction` (a template's `extraction` field).
+    /// The audit, the training reward and the exported reward.py all build their policy here, so one
+    /// template and one pair of flags always mean one rule:
     /// - `paperParity`: the template's own format only (last `\boxed{}` or the R1 answer tag), no fallback —
     ///   the paper's reward and the trainer's default;
     /// - otherwise: either answer format (`.auto`), then the plain-text finals when `plainTextFallback` is on.
     /// A template with no answer format (`none`) is read as plain text in both cases.
-    /// Throws `GradingError.unknownExtraction` for any other value, naming it.
-    public static func forTemplate(extraction: String, paperParity: Bool, plainTextFallback: Bool) throws -> ExtractionPolicy {
-        forTemplate(format: try templateFormat(extraction: extraction), paperParity: paperParity,
-                    plainTextFallback: plainTextFallback)
+    public static func forTemplate(extraction: AnswerExtraction, paperParity: Bool, plainTextFallback: Bool) -> ExtractionPolicy {
+        forTemplate(format: extraction.ownMode, paperParity: paperParity, plainTextFallback: plainTextFallback)
     }
 
-    /// The same policy from the template's own format (`templateFormat(extraction:)`).
+    /// The same policy from the template's own extractor mode (`AnswerExtraction.ownMode`).
     public static func forTemplate(format own: ExtractionMode?, paperParity: Bool, plainTextFallback: Bool) -> ExtractionPolicy {
         if paperParity { return .paperParity(format: own) }
         return ExtractionPolicy(format: own == nil ? nil : .auto, plainTextFallback: plainTextFallback)
-    }
-
-    /// A template's own answer format from its `extraction` field: `boxed`, `answer-tag`, or nil for
-    /// `none` (no format). Throws `GradingError.unknownExtraction` for any other value.
-    public static func templateFormat(extraction: String) throws -> ExtractionMode? {
-        switch extraction {
-        case "boxed": return .boxed
-        case "answer-tag": return .answerTag
-        case "none": return nil
-        default: throw GradingError.unknownExtraction(extraction)
-        }
     }
 
     /// Whether `response` holds the policy's own answer format (no fallback): the format rate's test.
@@ -89,9 +76,6 @@ public struct ExtractionPolicy: Sendable, Codable, Hashable {
         return floatRounding == 6 ? base : base + "@r\(floatRounding)"
     }
 
-    /// The finish reason that marks a response cut at the token limit (OpenAI and llama.cpp spelling).
-    public static let truncatedFinishReason = "length"
-
     /// The verifier for answers read under this policy.
     public var verifier: AnswerVerifier {
         AnswerVerifier(extractor: AnswerExtractor(mode: format ?? .auto, plainTextFallback: false),
@@ -99,15 +83,14 @@ public struct ExtractionPolicy: Sendable, Codable, Hashable {
     }
 
     /// Grades one response under the policy: the template's format first, then (if allowed and the
-    /// response was not cut at the token limit) the plain-text fallback.
-    public func grade(response: String, golds: [String], finishReason: String?) -> GradeResult {
+    /// response was not cut at the token limit: `truncated`, finish reason `length`) the plain-text fallback.
+    public func grade(response: String, golds: [String], truncated: Bool) -> GradeResult {
         let v = verifier
         if format != nil, let own = v.extractor.extract(response) {
             return v.judge(own, response: response, golds: golds, boxListAllowed: format != .answerTag)
         }
         // A template without an answer format is read as plain text (there is nothing else to read);
         // otherwise the plain text is a fallback that the policy must allow.
-        let truncated = finishReason?.lowercased() == Self.truncatedFinishReason
         guard plainTextFallback || format == nil, !truncated || fallbackOnTruncation else {
             return GradeResult(extracted: nil, status: .noAnswer)
         }

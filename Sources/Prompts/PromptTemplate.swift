@@ -3,16 +3,7 @@
 // (sail-sg/understand-r1-zero: apply_r1_template, apply_qwen_math_template, apply_no_template and
 // the two GPT-4o-mini judge prompts of analysis/). Embedded copies make the binary work anywhere.
 import Foundation
-
-/// How the final answer is read from a response made with a template.
-public enum AnswerExtraction: String, Sendable, Codable, Hashable, CaseIterable {
-    /// The last `\boxed{…}` (Qwen-Math template, no template).
-    case boxed
-    /// The text inside `<answer>…</answer>` (R1 template; the closing tag may be cut by the stop string).
-    case answerTag = "answer-tag"
-    /// Not an answer-producing template (judge prompts parse their own replies).
-    case none
-}
+import Grading  // AnswerExtraction: the answer-format vocabulary shared with the run store and the graders
 
 /// A prompt template: a header and a body with `{question}` (judges also use `{response}`).
 public struct PromptTemplate: Sendable, Codable, Hashable {

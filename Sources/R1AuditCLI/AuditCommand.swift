@@ -14,7 +14,7 @@ extension AnalysesError: BadInputError {
     /// Bad arguments, keyword files and missing datasets are input; stored-result and judge failures are not.
     public var isBadInput: Bool {
         switch self {
-        case .invalidArgument, .keywordFile, .datasetMissing, .noQuestions: return true
+        case .invalidArgument, .keywordFile, .datasetMissing, .noQuestions, .templateNotStored: return true
         case .storedResult, .judgeIncomplete, .backendIncomplete: return false
         }
     }

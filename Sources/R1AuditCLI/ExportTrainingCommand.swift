@@ -143,7 +143,7 @@ struct ExportTrainingOptions: ParsableArguments {
         let settings = ExportSettings(model: model, objective: obj, groupSize: groupSize, promptsPerStep: promptsPerStep,
                                       maxNewTokens: maxNewTokens, temperature: temperature, learningRate: learningRate,
                                       ppoEpochs: ppoEpochs, steps: steps, seed: seed, template: tpl.name,
-                                      policy: try ExtractionPolicy.forTemplate(extraction: tpl.extraction.rawValue,
+                                      policy: ExtractionPolicy.forTemplate(extraction: tpl.extraction,
                                                                                paperParity: !plainTextFallback,
                                                                                plainTextFallback: plainTextFallback),
                                       miniBatches: miniBatches, microBatch: microBatch)

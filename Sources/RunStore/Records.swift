@@ -27,9 +27,9 @@ public struct StoredPrompt: Sendable, Codable, Hashable {
     public var body: String
     /// Stop strings sent with every request made with it.
     public var stop: [String]
-    /// `boxed`, `answer-tag` or `none` (`Prompts.AnswerExtraction` raw value).
-    public var extraction: String
-    public init(template: String, body: String, stop: [String], extraction: String) {
+    /// How its answers are read (stored as the raw value: `boxed`, `answer-tag` or `none`).
+    public var extraction: AnswerExtraction
+    public init(template: String, body: String, stop: [String], extraction: AnswerExtraction) {
         self.template = template; self.body = body; self.stop = stop; self.extraction = extraction
     }
 }

@@ -2,6 +2,7 @@
 // analysis reads. Sample keys are unique, so a resumed run can never store a sample twice.
 import Foundation
 import GRDB
+import Grading
 import Inference
 
 extension RunDatabase {
@@ -75,7 +76,7 @@ extension RunDatabase {
             try db.execute(sql: """
                 INSERT INTO prompts (template, body, stop, extraction) VALUES (?, ?, ?, ?)
                 ON CONFLICT(template) DO UPDATE SET body = excluded.body, stop = excluded.stop, extraction = excluded.extraction
-                """, arguments: [prompt.template, prompt.body, Self.encodeJSON(prompt.stop), prompt.extraction])
+                """, arguments: [prompt.template, prompt.body, Self.encodeJSON(prompt.stop), prompt.extraction.rawValue])
         }
     }
 
@@ -87,8 +88,14 @@ extension RunDatabase {
             }
         }
         return try rows.map { r in
-            StoredPrompt(template: r[0], body: r[1], stop: try decodeJSON([String].self, r[2], table: "prompts", key: r[0]),
-                         extraction: r[3])
+            // A format this version does not know (a hand-edited or newer store) is refused, never
+            // graded as some default format.
+            guard let extraction = AnswerExtraction(rawValue: r[3]) else {
+                throw RunStoreError.badStoredValue(path: path, table: "prompts", key: "template \(r[0].prefix(40))",
+                                                   reason: "extraction '\(r[3].prefix(40))' is not boxed, answer-tag or none")
+            }
+            return StoredPrompt(template: r[0], body: r[1], stop: try decodeJSON([String].self, r[2], table: "prompts", key: r[0]),
+                                extraction: extraction)
         }
     }
 

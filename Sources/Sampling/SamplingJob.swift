@@ -141,7 +141,7 @@ public enum SamplingJob {
             StoredQuestion(id: $0.id, problem: $0.problem, golds: $0.golds, source: plan.questionSource)
         })
         for t in plan.templates {
-            try database.upsert(prompt: StoredPrompt(template: t.name, body: t.body, stop: t.stop, extraction: t.extraction.rawValue))
+            try database.upsert(prompt: StoredPrompt(template: t.name, body: t.body, stop: t.stop, extraction: t.extraction))
         }
     }
 

@@ -8,13 +8,11 @@ import Grading
 public struct VerifierReward: RewardFunction {
     /// Where answers are read and when the plain-text fallback may give credit.
     public let policy: ExtractionPolicy
-    /// Wraps a policy (e.g. `ExtractionPolicy.forTemplate(extraction: "boxed", paperParity: true, plainTextFallback: false)`).
+    /// Wraps a policy (e.g. `ExtractionPolicy.forTemplate(extraction: .boxed, paperParity: true, plainTextFallback: false)`).
     public init(policy: ExtractionPolicy) { self.policy = policy }
 
     public func score(prompt: TrainingPrompt, response: SampledResponse) -> RewardOutcome {
-        // The sampler's truncation flag is the policy's `length` finish reason.
-        let g = policy.grade(response: response.text, golds: prompt.golds,
-                             finishReason: response.truncated ? ExtractionPolicy.truncatedFinishReason : "stop")
+        let g = policy.grade(response: response.text, golds: prompt.golds, truncated: response.truncated)
         switch g.status {
         case .correct: return RewardOutcome(reward: 1, status: .correct)
         case .incorrect: return RewardOutcome(reward: 0, status: .incorrect)

@@ -90,7 +90,7 @@ public enum TrainingSession {
         }
         // The paper's reward (the template's own format only) unless the plain-text fallback is asked for;
         // the audit's `--paper-parity` and the exported reward.py build the same policy from the same call.
-        let rewardPolicy = try ExtractionPolicy.forTemplate(extraction: tpl.extraction.rawValue,
+        let rewardPolicy = ExtractionPolicy.forTemplate(extraction: tpl.extraction,
                                                             paperParity: setup.paperParity ?? !setup.plainTextFallback,
                                                             plainTextFallback: setup.plainTextFallback)
         try FileManager.default.createDirectory(at: setup.runDirectory, withIntermediateDirectories: true)

@@ -49,14 +49,14 @@ import RunStore
 
     @Test(arguments: r1Cases)
     func r1FormatRules(response: String, strict: Bool, lenient: Bool) {
-        let f = FormatCheck.of(response, extraction: "answer-tag")
+        let f = FormatCheck.of(response, extraction: .answerTag)
         #expect(f.hasFormat && f.strict == strict && f.lenient == lenient)
     }
 
     @Test func boxedAndPlainTemplatesHaveOneFormatOrNone() {
-        #expect(FormatCheck.of("so \\boxed{4}", extraction: "boxed") == FormatCheck(hasFormat: true, strict: true, lenient: true))
-        #expect(FormatCheck.of("so 4", extraction: "boxed") == FormatCheck(hasFormat: true, strict: false, lenient: false))
-        #expect(FormatCheck.of("\\boxed{4}", extraction: "none").hasFormat == false)
+        #expect(FormatCheck.of("so \\boxed{4}", extraction: .boxed) == FormatCheck(hasFormat: true, strict: true, lenient: true))
+        #expect(FormatCheck.of("so 4", extraction: .boxed) == FormatCheck(hasFormat: true, strict: false, lenient: false))
+        #expect(FormatCheck.of("\\boxed{4}", extraction: .none).hasFormat == false)
     }
 
     @Test(arguments: [false, true])
@@ -67,7 +67,7 @@ import RunStore
             GradedSample(sample: StoredSample(questionID: "q\(i)", template: "r1", temperature: 0.6, topP: 1, sampleIndex: 0, seed: 0,
                                               prompt: "", response: c.0, promptTokens: 1, completionTokens: 1, finishReason: .stop,
                                               latency: 0, model: "m"),
-                         grade: .init(extracted: nil, status: .noAnswer), grader: "g", format: .of(c.0, extraction: "answer-tag"),
+                         grade: .init(extracted: nil, status: .noAnswer), grader: "g", format: .of(c.0, extraction: .answerTag),
                          formatRule: rule, category: .noAnswer)
         }
         let rates = FormatRates(graded, rule: rule)
@@ -107,7 +107,7 @@ import RunStore
         let (db, dir) = try OrchestrationTests.tempStore()
         defer { try? FileManager.default.removeItem(at: dir) }
         try db.upsert(questions: [StoredQuestion(id: "q1", problem: "Compute 4", golds: ["4"], source: "t")])
-        try db.upsert(prompt: StoredPrompt(template: "qwen-math", body: "{question}", stop: [], extraction: "boxed"))
+        try db.upsert(prompt: StoredPrompt(template: "qwen-math", body: "{question}", stop: [], extraction: .boxed))
         let id = try db.insert(sample: StoredSample(questionID: "q1", template: "qwen-math", temperature: 0.6, topP: 1, sampleIndex: 0,
                                                     seed: 1, prompt: "p", response: "\\boxed{4}", promptTokens: 1, completionTokens: 1,
                                                     finishReason: .stop, latency: 0, model: "m"))
@@ -121,5 +121,22 @@ import RunStore
         let paper = try SampleGrader(settings: GraderSettings(paperParity: true)).grade(try db.samples(), database: db)
         #expect(paper.map(\.grade.status) == [.correct] && paper[0].grader == "paper:boxed")
         #expect(try db.verdicts().count == 2)
+    }
+
+    /// A sample whose template has no stored prompt has no known answer format: the grader refuses it,
+    /// naming the template, instead of grading it as `boxed` (what a missing or mistyped format used to
+    /// become); the r1 sample below would have read its `<answer>` tag as no answer.
+    @Test func aTemplateWithoutAStoredPromptIsRefusedNotGuessed() throws {
+        let (db, dir) = try OrchestrationTests.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try db.upsert(questions: [StoredQuestion(id: "q1", problem: "Compute 4", golds: ["4"], source: "t")])
+        _ = try db.insert(sample: StoredSample(questionID: "q1", template: "r1", temperature: 0.6, topP: 1, sampleIndex: 0,
+                                               seed: 1, prompt: "p", response: "<answer>4</answer>", promptTokens: 1,
+                                               completionTokens: 1, finishReason: .stop, latency: 0, model: "m"))
+        let grader = SampleGrader(settings: GraderSettings(paperParity: true))
+        #expect(throws: AnalysesError.templateNotStored(template: "r1")) { try grader.grade(try db.samples(), database: db) }
+        try db.upsert(prompt: StoredPrompt(template: "r1", body: "{question}", stop: ["</answer>"], extraction: .answerTag))
+        let graded = try grader.grade(try db.samples(), database: db)
+        #expect(graded.map(\.grade.status) == [.correct] && graded[0].grader == "paper:answer-tag")
     }
 }

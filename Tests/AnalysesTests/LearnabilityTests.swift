@@ -78,7 +78,7 @@ import RunStore
         let expected = try counts.map { try LearnabilityMath.zeroSignalProbability(n: 6, correct: $0, groupSize: 3) }.reduce(0, +) / 8
         #expect(abs(f.zeroSignalShare - expected) < 1e-12)
         #expect(f.filteredPrompts == sel.kept.count)
-        #expect(f.reward == settings.grader.graderName(extraction: template.extraction.rawValue))
+        #expect(f.reward == settings.grader.graderName(extraction: template.extraction))
         #expect(try LearnabilityResult.loadAll(from: db).first == f)
     }
 }

@@ -17,7 +17,7 @@ struct ReadinessAuditTests {
             StoredQuestion(id: "q2", problem: "What is 3 + 3?", golds: ["6"], source: "test"),
             StoredQuestion(id: "q3", problem: "What is 5 + 5?", golds: ["10"], source: "test"),
         ])
-        try db.upsert(prompt: StoredPrompt(template: "qwen-math", body: "{question}", stop: [], extraction: "boxed"))
+        try db.upsert(prompt: StoredPrompt(template: "qwen-math", body: "{question}", stop: [], extraction: .boxed))
         // q1: 4 of 4 right (solved), q2: 2 of 4, q3: 0 of 4; one q2 response writes Python.
         let responses: [(String, [String])] = [
             ("q1", ["The sum is \\boxed{4}.", "So \\boxed{4}.", "We get \\boxed{4}.", "Answer \\boxed{4}."]),

@@ -27,12 +27,12 @@ struct ExtractionPolicyTests {
     ])
     func truncationRule(_ row: Row) {
         let p = ExtractionPolicy(format: row.format)
-        #expect(p.grade(response: row.response, golds: ["4"], finishReason: row.finish).status == row.status)
+        #expect(p.grade(response: row.response, golds: ["4"], truncated: row.finish == "length").status == row.status)
     }
 
     @Test func paperParityHasNoFallback() {
         let p = ExtractionPolicy.paperParity(format: .boxed)
-        #expect(p.grade(response: "The answer is 4.", golds: ["4"], finishReason: "stop").status == .noAnswer)
+        #expect(p.grade(response: "The answer is 4.", golds: ["4"], truncated: false).status == .noAnswer)
     }
 
     @Test func roundTripsThroughJSON() throws {
@@ -43,9 +43,9 @@ struct ExtractionPolicyTests {
 
     @Test func severalBoxesAnswerAListGold() {
         let p = ExtractionPolicy(format: .boxed)
-        #expect(p.grade(response: "x = \\boxed{1} and y = \\boxed{2}", golds: ["(1, 2)"], finishReason: "stop").correct)
-        #expect(p.grade(response: "roots \\boxed{3} and \\boxed{-2}", golds: ["-2, 3"], finishReason: "stop").correct)
-        #expect(!p.grade(response: "x = \\boxed{1} and y = \\boxed{3}", golds: ["(1, 2)"], finishReason: "stop").correct)
+        #expect(p.grade(response: "x = \\boxed{1} and y = \\boxed{2}", golds: ["(1, 2)"], truncated: false).correct)
+        #expect(p.grade(response: "roots \\boxed{3} and \\boxed{-2}", golds: ["-2, 3"], truncated: false).correct)
+        #expect(!p.grade(response: "x = \\boxed{1} and y = \\boxed{3}", golds: ["(1, 2)"], truncated: false).correct)
     }
 
     /// Math-Verify 0.9.0's verdicts (checked in its venv): both sides rounded to 6 decimal places.
@@ -82,25 +82,24 @@ struct ExtractionPolicyTests {
     ])
     func forTemplate(_ extraction: String, _ paper: Bool, _ fallback: Bool, _ format: ExtractionMode?,
                      _ expectFallback: Bool, _ name: String) throws {
-        let p = try ExtractionPolicy.forTemplate(extraction: extraction, paperParity: paper, plainTextFallback: fallback)
+        let p = ExtractionPolicy.forTemplate(extraction: try AnswerExtraction.parse(extraction), paperParity: paper, plainTextFallback: fallback)
         #expect(p.format == format)
         #expect(p.plainTextFallback == expectFallback)
         #expect(p.graderName == name)
     }
 
-    @Test func unknownExtractionIsNamed() {
-        #expect(throws: GradingError.unknownExtraction("latex")) {
-            try ExtractionPolicy.forTemplate(extraction: "latex", paperParity: false, plainTextFallback: true)
-        }
+    @Test func unknownExtractionIsNamed() throws {
+        #expect(throws: GradingError.unknownExtraction("latex")) { try AnswerExtraction.parse("latex") }
+        #expect(try AnswerExtraction.allCases.map { try AnswerExtraction.parse($0.rawValue) } == AnswerExtraction.allCases)
     }
 
     /// A template without an answer format is read as plain text even under the paper's rule (there is
     /// nothing else to read), and the truncation rule still holds.
     @Test func templateWithoutFormatReadsPlainText() throws {
-        let p = try ExtractionPolicy.forTemplate(extraction: "none", paperParity: true, plainTextFallback: false)
-        #expect(p.grade(response: "So the answer is 12.", golds: ["12"], finishReason: "stop").correct)
-        #expect(p.grade(response: "So far we have 12 and then", golds: ["12"], finishReason: "length").status == .noAnswer)
-        let boxedPaper = try ExtractionPolicy.forTemplate(extraction: "boxed", paperParity: true, plainTextFallback: false)
-        #expect(boxedPaper.grade(response: "So the answer is 12.", golds: ["12"], finishReason: "stop").status == .noAnswer)
+        let p = ExtractionPolicy.forTemplate(extraction: .none, paperParity: true, plainTextFallback: false)
+        #expect(p.grade(response: "So the answer is 12.", golds: ["12"], truncated: false).correct)
+        #expect(p.grade(response: "So far we have 12 and then", golds: ["12"], truncated: true).status == .noAnswer)
+        let boxedPaper = ExtractionPolicy.forTemplate(extraction: .boxed, paperParity: true, plainTextFallback: false)
+        #expect(boxedPaper.grade(response: "So the answer is 12.", golds: ["12"], truncated: false).status == .noAnswer)
     }
 }

@@ -82,8 +82,8 @@ struct RealCorpusTests {
                          "verdicts out of order at \(r.model) \(r.dataset_id)#\(r.sample_index)")
             let g = try #require(golds[r.dataset]?[r.dataset_id], "no gold for \(r.dataset) \(r.dataset_id)")
             let extraction = try #require(Self.templateExtraction[r.template], "unknown template \(r.template)")
-            let policy = try ExtractionPolicy.forTemplate(extraction: extraction, paperParity: false, plainTextFallback: true)
-            let audit = policy.grade(response: r.response, golds: g, finishReason: r.finish_reason)
+            let policy = ExtractionPolicy.forTemplate(extraction: try AnswerExtraction.parse(extraction), paperParity: false, plainTextFallback: true)
+            let audit = policy.grade(response: r.response, golds: g, truncated: r.finish_reason == "length")
             let plain = verify.grade(response: r.response, golds: g)
             var t = tallies[r.template, default: Tally()]
             t.n += 1

@@ -20,7 +20,7 @@ import RunStore
             StoredQuestion(id: "q2", problem: "What is 3 + 3?", golds: ["6"], source: "test"),
             StoredQuestion(id: "q3", problem: "What is 5 + 5?", golds: ["10"], source: "test"),
         ])
-        try db.upsert(prompt: StoredPrompt(template: "qwen-math", body: "{question}", stop: [], extraction: "boxed"))
+        try db.upsert(prompt: StoredPrompt(template: "qwen-math", body: "{question}", stop: [], extraction: .boxed))
         let responses: [(String, [String])] = [
             ("q1", ["The sum is \\boxed{4}.", "So \\boxed{4}.", "We get \\boxed{4}.", "Answer \\boxed{4}."]),
             ("q2", ["The sum is \\boxed{6}.", "```python\nprint(3+3)\n```\nSo \\boxed{6}.", "The sum is \\boxed{5}.", "The sum is \\boxed{7}."]),

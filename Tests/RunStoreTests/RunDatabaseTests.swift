@@ -52,7 +52,7 @@ func sample(_ q: String, _ template: String = "r1", t: Double = 0.6, i: Int = 0,
         #expect(try db.config("absent", as: Int.self) == nil)
         try db.upsert(questions: [StoredQuestion(id: "a", problem: "p", golds: ["1", "2"], source: "builtin")])
         #expect(try db.questions() == [StoredQuestion(id: "a", problem: "p", golds: ["1", "2"], source: "builtin")])
-        try db.upsert(prompt: StoredPrompt(template: "r1", body: "{question}", stop: ["</answer>"], extraction: "answer-tag"))
+        try db.upsert(prompt: StoredPrompt(template: "r1", body: "{question}", stop: ["</answer>"], extraction: .answerTag))
         #expect(try db.prompts().first?.stop == ["</answer>"])
     }
 
@@ -138,26 +138,34 @@ func sample(_ q: String, _ template: String = "r1", t: Double = 0.6, i: Int = 0,
         #expect(try Data(contentsOf: url) == before)
     }
 
-    /// Finish reasons and grader statuses are read back as their types; a value this version does not
-    /// know (a newer writer, a hand edit) is a `badStoredValue` naming the table and row, never a silent string.
+    /// Finish reasons, grader statuses and template answer formats are read back as their types; a value
+    /// this version does not know (a newer writer, a hand edit) is a `badStoredValue` naming the table and
+    /// row, never a silent string or a default (a mistyped format once graded as `boxed`).
     @Test(arguments: [("samples", "UPDATE samples SET finish_reason = 'eos'"),
-                      ("verdicts", "UPDATE verdicts SET status = 'maybe'")])
+                      ("verdicts", "UPDATE verdicts SET status = 'maybe'"),
+                      ("prompts", "UPDATE prompts SET extraction = 'latex'")])
     func unknownStoredEnumValueIsNamed(table: String, sql: String) throws {
         let url = tempRunURL()
         let db = try RunDatabase(url: url)
         let id = try db.insert(sample: sample("q1"))
         try db.put(verdict: StoredVerdict(sampleID: id, grader: "math", extracted: "4", status: .correct))
+        try db.upsert(prompt: StoredPrompt(template: "t1", body: "{question}", stop: [], extraction: .answerTag))
         #expect(try db.samples().first?.finishReason == .stop)
         #expect(try db.verdicts().first?.status == .correct)
+        #expect(try db.prompts().first?.extraction == .answerTag)
         let queue = try DatabaseQueue(path: url.path)
         try queue.write { try $0.execute(sql: sql) }
         try queue.close()
         do {
-            if table == "samples" { _ = try db.samples() } else { _ = try db.verdicts() }
+            switch table {
+            case "samples": _ = try db.samples()
+            case "verdicts": _ = try db.verdicts()
+            default: _ = try db.prompts()
+            }
             Issue.record("an unknown \(table) value was accepted")
         } catch let RunStoreError.badStoredValue(path, t, key, reason) {
             #expect(path == url.path && t == table && key.contains("1"))
-            #expect(reason.contains(table == "samples" ? "'eos'" : "'maybe'"))
+            #expect(reason.contains(["samples": "'eos'", "verdicts": "'maybe'", "prompts": "'latex'"][table]!))
         }
     }
 

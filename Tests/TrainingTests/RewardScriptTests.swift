@@ -52,7 +52,7 @@ import Testing
     @Test(.enabled(if: python != nil, "needs python3"),
           arguments: ["boxed", "answer-tag", "none"], [false, true])
     func rewardScriptAgreesWithTheSwiftReward(_ extraction: String, _ fallback: Bool) throws {
-        let policy = try ExtractionPolicy.forTemplate(extraction: extraction, paperParity: !fallback, plainTextFallback: fallback)
+        let policy = ExtractionPolicy.forTemplate(extraction: try AnswerExtraction.parse(extraction), paperParity: !fallback, plainTextFallback: fallback)
         let swift = Self.cases.map { c in
             Double(VerifierReward(policy: policy).score(
                 prompt: TrainingPrompt(id: "q", text: "2+2?", golds: ["4"]),

@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct VerifierRewardTests {
     static func reward(_ extraction: String, fallback: Bool) throws -> VerifierReward {
-        VerifierReward(policy: try ExtractionPolicy.forTemplate(extraction: extraction, paperParity: !fallback,
+        VerifierReward(policy: ExtractionPolicy.forTemplate(extraction: try AnswerExtraction.parse(extraction), paperParity: !fallback,
                                                                 plainTextFallback: fallback))
     }
     static func response(_ text: String, truncated: Bool = false) -> SampledResponse {

@@ -125,13 +125,14 @@ public struct SampleGrader: Sendable {
     public func grade(_ samples: [StoredSample], database: RunDatabase) throws -> [GradedSample] {
         let golds = Dictionary(try database.questions().map { ($0.id, $0.golds) }, uniquingKeysWith: { a, _ in a })
         let extraction = Dictionary(try database.prompts().map { ($0.template, $0.extraction) }, uniquingKeysWith: { a, _ in a })
-        // A sample whose template has no stored prompt has no known answer format: refused, never
-        // graded under a guessed one.
-        func format(_ template: String) throws -> AnswerExtraction {
-            guard let e = extraction[template] else { throw AnalysesError.templateNotStored(template: template) }
-            return e
+        // One format and policy per template, looked up once. A template with no stored prompt has no
+        // known answer format: refused, never graded under a guessed one.
+        var byTemplate: [String: (format: AnswerExtraction, policy: ExtractionPolicy)] = [:]
+        for t in Set(samples.map(\.template)).sorted() {
+            guard let e = extraction[t] else { throw AnalysesError.templateNotStored(template: t) }
+            byTemplate[t] = (e, settings.policy(extraction: e))
         }
-        let names = Set(try samples.map { settings.policy(extraction: try format($0.template)).graderName })
+        let names = Set(byTemplate.values.map(\.policy.graderName))
         var stored: [String: [Int64: StoredVerdict]] = [:]
         for name in names {
             stored[name] = Dictionary(try database.verdicts(grader: name).map { ($0.sampleID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -139,8 +140,8 @@ public struct SampleGrader: Sendable {
         var out = [GradedSample](), fresh = [StoredVerdict]()
         out.reserveCapacity(samples.count)
         for s in samples {
-            let ex = try format(s.template)
-            let p = settings.policy(extraction: ex), name = p.graderName
+            guard let (ex, p) = byTemplate[s.template] else { throw AnalysesError.templateNotStored(template: s.template) }
+            let name = p.graderName
             let result: GradeResult
             if let id = s.id, let v = stored[name]?[id] {
                 result = GradeResult(extracted: v.extracted, status: v.status)
